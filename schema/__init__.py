@@ -1,0 +1,149 @@
+"""The Hourglass GraphQL schema: one module per domain, merged into the root types here."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+
+from graphql import GraphQLError
+
+from gateway import ids
+from gateway.errors import HourglassError, UserInputError
+from gateway.models import Kind
+from gateway.service import ReferenceFilter, TimeEntryFilter
+from schema.clients import Client
+from schema.common import MAX_PAGE_SIZE, Connection, SortOrder
+from schema.context import Context, Info
+from schema.extensions import SourceProblems
+from schema.node import Node
+from schema.projects import Project
+from schema.sources import Source, resolve_sources
+from schema.tasks import Task
+from schema.time_entries import TimeEntry, list_time_entries
+from schema.users import User
+
+log = logging.getLogger("hourglass.graphql")
+
+IdList = list[strawberry.ID] | None
+
+
+def _gids(values: IdList, kind: Kind) -> list[ids.GlobalId] | None:
+    return None if values is None else [ids.decode_as(v, kind) for v in values]
+
+
+async def _references(
+    info: Info, kind: Kind, flt: ReferenceFilter, first: int, after: str | None
+) -> Connection[object]:
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise UserInputError(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
+    listing = await info.context.gateway.references(kind, flt, first=first, after=after)
+    for outcome in listing.outcomes:
+        if outcome.error is not None:
+            info.context.problems.add(outcome.error, info.path.as_list(), info.field_name)
+    return Connection.from_listing(listing, paged=after is not None)  # type: ignore[arg-type]
+
+
+@strawberry.type(description="Read unified time data across every configured source.")
+class Query:
+    @strawberry.field(description="The configured sources and what each supports.")
+    def sources(self, info: Info) -> list[Source]:
+        return resolve_sources(info)
+
+    @strawberry.field(description="Any object by its global id; null if it does not exist.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await info.context.gateway.node(id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Several objects by global id, in the same order (null where missing).")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        import asyncio
+
+        return list(await asyncio.gather(*(info.context.gateway.node(i) for i in ids)))  # type: ignore[arg-type]
+
+    @strawberry.field(
+        description="Time entries across sources, most recent first by default. Without `from`, "
+        "the listing looks back the configured `default_lookback_days`."
+    )
+    async def time_entries(
+        self,
+        info: Info,
+        first: int = 50,
+        after: str | None = None,
+        sources: list[str] | None = None,
+        from_: Annotated[date | None, strawberry.argument(name="from", description="First day, inclusive.")] = None,
+        to: Annotated[date | None, strawberry.argument(description="Last day, inclusive.")] = None,
+        updated_since: Annotated[datetime | None, strawberry.argument(description="Only entries changed at or after this time.")] = None,
+        user_ids: IdList = None,
+        project_ids: IdList = None,
+        client_ids: IdList = None,
+        billable: bool | None = None,
+        running: bool | None = None,
+        order: SortOrder = SortOrder.DESC,
+    ) -> Connection[TimeEntry]:
+        flt = TimeEntryFilter(
+            sources=sources, date_from=from_, date_to=to, updated_since=updated_since,
+            user_ids=_gids(user_ids, Kind.USER), project_ids=_gids(project_ids, Kind.PROJECT),
+            client_ids=_gids(client_ids, Kind.CLIENT), billable=billable, running=running,
+        )
+        return await list_time_entries(info, flt, first=first, after=after, order=order)
+
+    @strawberry.field(description="Projects across sources, by name.")
+    async def projects(
+        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
+        active: bool | None = None, search: str | None = None, client_ids: IdList = None,
+    ) -> Connection[Project]:
+        flt = ReferenceFilter(sources, active, search, _gids(client_ids, Kind.CLIENT))
+        return await _references(info, Kind.PROJECT, flt, first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Users across sources, by name.")
+    async def users(
+        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
+        active: bool | None = None, search: str | None = None,
+    ) -> Connection[User]:
+        return await _references(info, Kind.USER, ReferenceFilter(sources, active, search), first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Clients across sources, by name.")
+    async def clients(
+        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
+        active: bool | None = None, search: str | None = None,
+    ) -> Connection[Client]:
+        return await _references(info, Kind.CLIENT, ReferenceFilter(sources, active, search), first, after)  # type: ignore[return-value]
+
+    @strawberry.field(description="Tasks across sources, by name.")
+    async def tasks(
+        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
+        active: bool | None = None, search: str | None = None,
+    ) -> Connection[Task]:
+        return await _references(info, Kind.TASK, ReferenceFilter(sources, active, search), first, after)  # type: ignore[return-value]
+
+
+class HourglassSchema(strawberry.Schema):
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        """Log each error as one line; a stack trace only for errors that are our bugs."""
+        for error in errors:
+            original = error.original_error
+            if original is None or isinstance(original, HourglassError):
+                code = getattr(original, "code", (error.extensions or {}).get("code", "GRAPHQL_ERROR"))
+                log.info("graphql error", extra={"fields": {"code": code, "error": error.message}})
+            else:
+                log.error("unexpected error in a resolver", exc_info=original)
+
+
+def build_schema() -> strawberry.Schema:
+    return HourglassSchema(
+        query=Query,
+        types=[TimeEntry, Project, User, Client, Task],
+        extensions=[
+            ParserCache(maxsize=512),
+            ValidationCache(maxsize=512),
+            QueryDepthLimiter(max_depth=12),
+            MaxAliasesLimiter(max_alias_count=50),
+            SourceProblems,
+        ],
+    )
+
+
+__all__ = ["Context", "build_schema"]

@@ -1,0 +1,1 @@
+"""Connectors: one package per vendor, behind the protocol in ``base``."""

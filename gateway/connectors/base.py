@@ -1,0 +1,126 @@
+"""The Connector protocol: what Hourglass needs from one configured account of one vendor.
+
+A connector lists and fetches domain objects for its source as async iterators, pushes the
+filters it can down to the vendor (the service re-applies every filter locally, so pushing
+down is an optimisation, never a correctness requirement), and declares its capabilities so
+that "this vendor has no time entries" is a flag, never a crash.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, Literal, Protocol
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from gateway.models import Kind, Reference, TimeEntry
+
+SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+
+
+class RateLimitOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    requests: int = Field(gt=0)
+    per_seconds: float = Field(gt=0)
+
+
+class SourceConfig(BaseModel):
+    """Fields every ``[[sources]]`` entry has; each vendor subclasses it with its own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    vendor: str
+    base_url: str | None = None
+    rate_limit: RateLimitOverride | None = None
+    timeout: float = Field(default=20.0, gt=0, le=30)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not SOURCE_NAME.match(value):
+            raise ValueError("use lowercase letters, digits, '-' and '_' (it appears in ids)")
+        return value
+
+    def secrets(self) -> list[str]:
+        """Every secret value in this entry, so logs can be scrubbed of them."""
+        out: list[str] = []
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if hasattr(value, "get_secret_value"):
+                out.append(value.get_secret_value())
+        return [s for s in out if s]
+
+
+class Order(str, Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntryQuery:
+    """Filters for a time-entry listing. Dates are inclusive; ids are native to the source."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    updated_since: datetime | None = None
+    user_ids: frozenset[str] | None = None
+    project_ids: frozenset[str] | None = None
+    client_ids: frozenset[str] | None = None
+    billable: bool | None = None
+    running: bool | None = None
+    order: Order = Order.DESC
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    kinds: frozenset[Kind]
+    # Time entries come out sorted by date in this direction (lets the service stop early).
+    time_entry_order: Order | None = None
+    pushed_filters: frozenset[str] = frozenset()
+    # "list": references are resolved from the full (cached) listing; "ids": by id lookups.
+    reference_lookup: Literal["list", "ids"] = "list"
+    writes: bool = False
+    timers: bool = False
+    webhooks: bool = False
+
+
+class Connector(Protocol):
+    source: str
+    vendor: str
+    capabilities: Capabilities
+
+    def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+        """Entries matching ``query`` (at least; extra ones are filtered out by the caller)."""
+
+    def references(self, kind: Kind) -> AsyncIterator[Reference]:
+        """Every object of a reference kind (users, projects, clients, tasks)."""
+
+    async def references_by_id(self, kind: Kind, ids: Sequence[str]) -> Mapping[str, Reference]:
+        """Objects by native id; missing ids are absent from the result."""
+
+    async def time_entry(self, native_id: str) -> TimeEntry | None:
+        """One entry by native id, or ``None``."""
+
+    async def whoami(self) -> str:
+        """A cheap authenticated call, for ``hourglass check``: who the credentials belong to."""
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorContext:
+    """What the app hands every connector factory."""
+
+    user_agent: str
+    # Replaces the network for a source (demo: the in-process simulator; tests: mocks).
+    transport: httpx.AsyncBaseTransport | None = None
+    extras: Mapping[str, Any] = field(default_factory=dict)
+
+
+ConnectorFactory = Callable[[Any, ConnectorContext], Connector]

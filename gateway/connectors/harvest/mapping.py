@@ -1,0 +1,116 @@
+"""Harvest JSON -> domain objects. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from gateway.connectors.harvest.payloads import (
+    ClientPayload,
+    ProjectPayload,
+    TaskPayload,
+    TimeEntryPayload,
+    UserPayload,
+)
+from gateway.models import Client, Project, Task, TimeEntry, User
+from gateway.normalize import (
+    hours_to_seconds,
+    local_to_utc,
+    parse_date,
+    parse_datetime,
+    parse_wall_clock,
+)
+
+
+def _ref_id(ref: object) -> str | None:
+    return str(ref["id"]) if isinstance(ref, dict) and ref.get("id") is not None else None
+
+
+def user(source: str, raw: UserPayload) -> User:
+    name = f"{raw.get('first_name', '')} {raw.get('last_name', '')}".strip()
+    roles = raw.get("roles") or []
+    return User(
+        source=source,
+        id=str(raw["id"]),
+        name=name,
+        email=raw.get("email"),
+        timezone=raw.get("timezone"),
+        active=raw.get("is_active", True),
+        role=roles[0] if roles else None,
+        created_at=parse_datetime(raw.get("created_at")),
+        updated_at=parse_datetime(raw.get("updated_at")),
+        raw=raw,
+    )
+
+
+def client(source: str, raw: ClientPayload) -> Client:
+    return Client(
+        source=source,
+        id=str(raw["id"]),
+        name=raw["name"],
+        active=raw.get("is_active", True),
+        currency=raw.get("currency"),
+        created_at=parse_datetime(raw.get("created_at")),
+        updated_at=parse_datetime(raw.get("updated_at")),
+        raw=raw,
+    )
+
+
+def project(source: str, raw: ProjectPayload) -> Project:
+    return Project(
+        source=source,
+        id=str(raw["id"]),
+        name=raw["name"],
+        client_id=_ref_id(raw.get("client")),
+        code=raw.get("code") or None,
+        active=raw.get("is_active", True),
+        billable=raw.get("is_billable"),
+        created_at=parse_datetime(raw.get("created_at")),
+        updated_at=parse_datetime(raw.get("updated_at")),
+        raw=raw,
+    )
+
+
+def task(source: str, raw: TaskPayload) -> Task:
+    return Task(
+        source=source,
+        id=str(raw["id"]),
+        name=raw["name"],
+        active=raw.get("is_active", True),
+        billable=raw.get("billable_by_default"),
+        raw=raw,
+    )
+
+
+def time_entry(source: str, raw: TimeEntryPayload, zone: ZoneInfo, now: datetime | None = None) -> TimeEntry:
+    """``hours`` is the duration (it already includes a running timer); ``started_time`` and
+    ``ended_time`` are wall-clock times in the account's zone, present only on accounts that
+    track timestamps."""
+    day = parse_date(raw["spent_date"])
+    running = bool(raw.get("is_running"))
+    started, ended = parse_wall_clock(raw.get("started_time")), parse_wall_clock(raw.get("ended_time"))
+    start = local_to_utc(day, started, zone) if started else parse_datetime(raw.get("timer_started_at"))
+    end = local_to_utc(day, ended, zone) if ended and not running else None
+    if start and end and end < start:  # an entry that ran past midnight
+        end += timedelta(days=1)
+    duration = hours_to_seconds(raw.get("hours"))
+    if running and start and raw.get("hours") is None:
+        duration = int(((now or datetime.now(UTC)) - start).total_seconds())
+    return TimeEntry(
+        source=source,
+        id=str(raw["id"]),
+        date=day,
+        duration_seconds=duration,
+        start=start,
+        end=end,
+        running=running,
+        billable=raw.get("billable"),
+        description=raw.get("notes") or None,
+        user_id=_ref_id(raw.get("user")),
+        project_id=_ref_id(raw.get("project")),
+        task_id=_ref_id(raw.get("task")),
+        client_id=_ref_id(raw.get("client")),
+        created_at=parse_datetime(raw.get("created_at")),
+        updated_at=parse_datetime(raw.get("updated_at")),
+        raw=raw,
+    )

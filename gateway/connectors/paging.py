@@ -1,0 +1,59 @@
+"""Glue between the sans-I/O pagination loop and a source's ``Upstream``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+from gateway.errors import UpstreamBadResponse
+from gateway.http.upstream import Upstream, UpstreamResponse
+from gateway.pagination import Page, PageRequest, PaginationError, Paginator, paginate
+
+Extract = Callable[[Any], list[Any]]
+
+
+def items_at(key: str) -> Extract:
+    """Items under ``key`` of an object body (``{"users": [...], ...}``)."""
+
+    def extract(body: Any) -> list[Any]:
+        items = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(items, list):
+            raise TypeError(f"expected a list under {key!r}")
+        return items
+
+    return extract
+
+
+async def fetch_page(upstream: Upstream, request: PageRequest, extract: Extract) -> Page:
+    response: UpstreamResponse = await upstream.request(
+        request.method,
+        request.url,
+        params=list(request.params) or None,
+        json=request.json,
+        idempotent=True,
+    )
+    try:
+        items = extract(response.body)
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise UpstreamBadResponse(
+            upstream.source, f"source {upstream.source!r} answered a page of an unexpected shape"
+        ) from exc
+    return Page(request=request, items=items, body=response.body, headers=response.headers)
+
+
+async def iterate_items(
+    upstream: Upstream, first: PageRequest, paginator: Paginator, extract: Extract
+) -> AsyncIterator[Any]:
+    """Every item of every page, in order."""
+
+    async def fetch(request: PageRequest) -> Page:
+        return await fetch_page(upstream, request, extract)
+
+    try:
+        async for page in paginate(fetch, first, paginator):
+            for item in page.items:
+                yield item
+    except PaginationError as exc:
+        raise UpstreamBadResponse(
+            upstream.source, f"source {upstream.source!r} paginated inconsistently: {exc}"
+        ) from exc

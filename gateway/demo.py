@@ -1,0 +1,49 @@
+"""The embedded demo: every vendor that has both a simulator and a connector, in process.
+
+Each simulator is a separate ASGI app reached through ``httpx.ASGITransport`` (no sockets, but
+the connector sees real HTTP semantics: statuses, headers, pagination, 429s), and is also
+mounted under ``/simulators/<vendor>`` so its ``/_simulator/stats`` can be read over HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import httpx
+from starlette.types import ASGIApp
+
+from gateway import simulators
+from gateway.connectors.registry import CONNECTORS
+from gateway.settings import Settings, settings_from_dict
+from gateway.simulators.kit import SimulatorConfig
+
+
+@dataclass
+class Demo:
+    settings: Settings
+    transports: dict[str, httpx.AsyncBaseTransport] = field(default_factory=dict)
+    mounts: dict[str, ASGIApp] = field(default_factory=dict)
+
+
+def demo_vendors() -> list[str]:
+    return sorted(set(simulators.SIMULATORS) & set(CONNECTORS))
+
+
+def build_demo(
+    base: Settings | None = None, *, seed: int = 42, today: date | None = None, latency_ms: float = 0.0
+) -> Demo:
+    """Settings whose sources are the simulators' demo accounts, plus the transports to reach them."""
+    base = base or Settings()
+    entries = []
+    demo = Demo(settings=base)
+    for vendor in demo_vendors():
+        package = simulators.load(vendor)
+        app = package.create_app(SimulatorConfig(seed=seed, today=today, latency_ms=latency_ms))
+        entry = dict(package.demo_source(f"http://{vendor}.simulator"))
+        entries.append(entry)
+        demo.transports[str(entry["name"])] = httpx.ASGITransport(app=app)
+        demo.mounts[f"/simulators/{vendor}"] = app
+    data = base.model_dump(exclude={"sources"})
+    demo.settings = settings_from_dict({**data, "sources": entries}, environ={})
+    return demo

@@ -1,0 +1,128 @@
+"""From HTTP exchanges to domain errors: the one place a vendor's answer is judged.
+
+``StatusTable`` maps a status to the error class the caller should see (airbyte-cdk's "errors
+are data"); connectors extend the default with their vendor's quirks (Toggl's 403 for bad
+credentials, 402 for an exhausted quota; Clockify's 400 for unknown ids). Messages name the
+source and the status, never the URL, headers or body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import orjson
+
+from gateway import errors
+from gateway.http.limiter import RateBudgetExceeded
+from gateway.http.retry import retry_after_seconds
+
+StatusTable = Mapping[int, type[errors.UpstreamError]]
+
+DEFAULT_STATUSES: dict[int, type[errors.UpstreamError]] = {
+    400: errors.UpstreamBadResponse,
+    401: errors.UpstreamAuthError,
+    403: errors.UpstreamAuthError,
+    404: errors.UpstreamNotFound,
+    408: errors.UpstreamUnavailable,
+    409: errors.UpstreamBadResponse,
+    422: errors.UpstreamBadResponse,
+    429: errors.UpstreamRateLimited,
+}
+
+_WHAT = {
+    errors.UpstreamAuthError: "rejected the configured credentials",
+    errors.UpstreamRateLimited: "is rate limiting requests",
+    errors.UpstreamNotFound: "has no such object",
+    errors.UpstreamBadResponse: "refused the request",
+    errors.UpstreamUnavailable: "is unavailable",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamResponse:
+    status: int
+    headers: httpx.Headers
+    body: Any
+
+
+class Upstream:
+    """A source's client plus its judgement of answers. Connectors call only this."""
+
+    def __init__(
+        self,
+        source: str,
+        client: httpx.AsyncClient,
+        *,
+        statuses: StatusTable | None = None,
+    ) -> None:
+        self.source = source
+        self.client = client
+        self._statuses = {**DEFAULT_STATUSES, **(statuses or {})}
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Any = None,
+        json: Any = None,
+        headers: Mapping[str, str] | None = None,
+        idempotent: bool | None = None,
+        expect_json: bool = True,
+    ) -> UpstreamResponse:
+        extensions = {} if idempotent is None else {"idempotent": idempotent}
+        request = self.client.build_request(
+            method, url, params=params, json=json, headers=headers, extensions=extensions
+        )
+        try:
+            response = await self.client.send(request)
+        except RateBudgetExceeded as exc:
+            raise errors.UpstreamRateLimited(
+                self.source,
+                f"source {self.source!r} has no request budget left before the deadline",
+                retry_after=round(exc.wait, 1),
+            ) from exc
+        except httpx.TimeoutException as exc:
+            raise errors.UpstreamUnavailable(
+                self.source, f"source {self.source!r} did not answer in time"
+            ) from exc
+        except httpx.TransportError as exc:
+            raise errors.UpstreamUnavailable(
+                self.source, f"source {self.source!r} could not be reached"
+            ) from exc
+        self._raise_for_status(response)
+        body = self._decode(response) if expect_json else response.content
+        return UpstreamResponse(response.status_code, response.headers, body)
+
+    async def get(self, url: str, **kwargs: Any) -> UpstreamResponse:
+        return await self.request("GET", url, **kwargs)
+
+    def _raise_for_status(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        kind = self._statuses.get(status)
+        if kind is None:
+            kind = errors.UpstreamUnavailable if status >= 500 else errors.UpstreamBadResponse
+        what = _WHAT.get(kind, "failed")
+        raise kind(
+            self.source,
+            f"source {self.source!r} {what} (HTTP {status})",
+            retry_after=retry_after_seconds(response) if status in (429, 503) else None,
+        )
+
+    def _decode(self, response: httpx.Response) -> Any:
+        if not response.content:
+            return None
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError as exc:
+            raise errors.UpstreamBadResponse(
+                self.source, f"source {self.source!r} answered with a body that is not JSON"
+            ) from exc
+
+    async def aclose(self) -> None:
+        await self.client.aclose()

@@ -1,0 +1,116 @@
+"""The unified domain model: what every connector produces and the schema exposes.
+
+Independent of GraphQL and of any vendor. Native ids are kept as opaque strings (``"42"``,
+``"ev:123"``, ``"5f1d..."``); references between objects are native ids within one source.
+``raw`` keeps the vendor's JSON for callers that ask for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+JSON = Mapping[str, Any]
+
+
+class Kind(str, Enum):
+    """The kinds of object a source can hold; also the type part of a global id."""
+
+    TIME_ENTRY = "TimeEntry"
+    PROJECT = "Project"
+    USER = "User"
+    CLIENT = "Client"
+    TASK = "Task"
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    source: str
+    id: str
+    name: str
+    email: str | None = None
+    timezone: str | None = None
+    active: bool = True
+    role: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    raw: JSON | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    source: str
+    id: str
+    name: str
+    active: bool = True
+    currency: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    raw: JSON | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    source: str
+    id: str
+    name: str
+    client_id: str | None = None
+    code: str | None = None
+    active: bool = True
+    billable: bool | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    raw: JSON | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    source: str
+    id: str
+    name: str
+    project_id: str | None = None
+    active: bool = True
+    billable: bool | None = None
+    raw: JSON | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntry:
+    """One block of tracked time.
+
+    ``start``/``end`` are UTC and ``None`` for date-only vendors; ``end`` is ``None`` while
+    running. ``duration_seconds`` of a running entry is the elapsed time when it was read.
+    """
+
+    source: str
+    id: str
+    date: date
+    duration_seconds: int
+    start: datetime | None = None
+    end: datetime | None = None
+    running: bool = False
+    billable: bool | None = None
+    description: str | None = None
+    tags: tuple[str, ...] = ()
+    user_id: str | None = None
+    project_id: str | None = None
+    task_id: str | None = None
+    client_id: str | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    raw: JSON | None = field(default=None, compare=False, repr=False)
+
+
+Reference = User | Client | Project | Task
+Record = Reference | TimeEntry
+
+KIND_OF: dict[type[Any], Kind] = {
+    TimeEntry: Kind.TIME_ENTRY,
+    Project: Kind.PROJECT,
+    User: Kind.USER,
+    Client: Kind.CLIENT,
+    Task: Kind.TASK,
+}

@@ -1,0 +1,205 @@
+"""The gateway's operations over all configured sources; what the schema's resolvers call.
+
+Resolvers stay thin: they translate GraphQL arguments into the filters below and domain
+objects back into GraphQL types. Everything about fan-out, caching and ordering is here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
+from gateway.errors import NotSupported, UpstreamError, UpstreamNotFound, UserInputError
+from gateway.ids import GlobalId, decode
+from gateway.listing import Listing, SourceOutcome, SourceStream, SortKey, decode_cursor, merge
+from gateway.models import Kind, Project, Record, Reference, TimeEntry
+from gateway.references import ReferenceStore
+
+
+@dataclass(slots=True)
+class SourceRuntime:
+    config: SourceConfig
+    connector: Connector
+    references: ReferenceStore
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+
+@dataclass(frozen=True, slots=True)
+class TimeEntryFilter:
+    sources: Sequence[str] | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    updated_since: datetime | None = None
+    user_ids: Sequence[GlobalId] | None = None
+    project_ids: Sequence[GlobalId] | None = None
+    client_ids: Sequence[GlobalId] | None = None
+    billable: bool | None = None
+    running: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceFilter:
+    sources: Sequence[str] | None = None
+    active: bool | None = None
+    search: str | None = None
+    client_ids: Sequence[GlobalId] | None = None
+
+
+def entry_key(entry: TimeEntry) -> SortKey:
+    start = entry.start.timestamp() if entry.start else -1.0
+    return (entry.date.toordinal(), start, entry.source, entry.id)
+
+
+def reference_key(ref: Reference) -> SortKey:
+    return (ref.name.casefold(), ref.source, ref.id)
+
+
+@dataclass
+class Gateway:
+    sources: dict[str, SourceRuntime]
+    default_lookback_days: int = 365
+    today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
+
+    def select(self, names: Sequence[str] | None) -> list[SourceRuntime]:
+        if names is None:
+            return list(self.sources.values())
+        unknown = [n for n in names if n not in self.sources]
+        if unknown:
+            raise UserInputError(f"unknown source(s): {', '.join(unknown)}")
+        return [self.sources[n] for n in dict.fromkeys(names)]
+
+    async def time_entries(
+        self, flt: TimeEntryFilter, *, first: int, after: str | None, order: Order
+    ) -> Listing[TimeEntry]:
+        if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
+            raise UserInputError("`from` is after `to`")
+        after_key = decode_cursor(after) if after else None
+        streams = [self._entry_stream(rt, flt, after_key, order) for rt in self.select(flt.sources)]
+        return await merge(
+            streams,
+            key=entry_key,
+            order=order,
+            keep=lambda e: after_key is None or _past(entry_key(e), after_key, order),
+            limit=first,
+        )
+
+    def _entry_stream(
+        self, rt: SourceRuntime, flt: TimeEntryFilter, after: SortKey | None, order: Order
+    ) -> SourceStream[TimeEntry]:
+        outcome = SourceOutcome(rt.name)
+        if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
+            outcome.supported = False
+            return SourceStream(outcome, _empty())
+        ids = {k: _native(v, rt.name) for k, v in
+               (("user", flt.user_ids), ("project", flt.project_ids), ("client", flt.client_ids))}
+        if any(v is not None and not v for v in ids.values()):
+            return SourceStream(outcome, _empty())  # the filter names nothing of this source
+        date_from = flt.date_from or self.today() - timedelta(days=self.default_lookback_days)
+        date_to = flt.date_to
+        if after is not None:  # keyset push-down: nothing before the cursor's date is needed
+            cursor_day = date.fromordinal(int(after[0]))
+            if order is Order.DESC:
+                date_to = min(date_to, cursor_day) if date_to else cursor_day
+            else:
+                date_from = max(date_from, cursor_day)
+        query = TimeEntryQuery(
+            date_from=date_from, date_to=date_to, updated_since=flt.updated_since,
+            user_ids=ids["user"], project_ids=ids["project"], client_ids=ids["client"],
+            billable=flt.billable, running=flt.running, order=order,
+        )
+        in_order = rt.connector.capabilities.time_entry_order is order
+        return SourceStream(
+            outcome,
+            self._filtered(rt, query),
+            sorted_by=(lambda e: e.date) if in_order else None,
+        )
+
+    async def _filtered(self, rt: SourceRuntime, q: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+        """The connector's entries with every filter applied locally too (push-down is best effort)."""
+        client_of: dict[str, str | None] = {}
+        if q.client_ids is not None:
+            projects = await rt.references.all(Kind.PROJECT)
+            client_of = {p.id: p.client_id for p in projects.values() if isinstance(p, Project)}
+        async for e in rt.connector.time_entries(q):
+            if (
+                (q.date_from and e.date < q.date_from)
+                or (q.date_to and e.date > q.date_to)
+                or (q.updated_since and e.updated_at and e.updated_at < q.updated_since)
+                or (q.user_ids is not None and e.user_id not in q.user_ids)
+                or (q.project_ids is not None and e.project_id not in q.project_ids)
+                or (q.client_ids is not None
+                    and (e.client_id or client_of.get(e.project_id or "")) not in q.client_ids)
+                or (q.billable is not None and bool(e.billable) is not q.billable)
+                or (q.running is not None and e.running is not q.running)
+            ):
+                continue
+            yield e
+
+    async def references(
+        self, kind: Kind, flt: ReferenceFilter, *, first: int, after: str | None
+    ) -> Listing[Reference]:
+        after_key = decode_cursor(after) if after else None
+        runtimes = self.select(flt.sources)
+        outcomes = [SourceOutcome(rt.name) for rt in runtimes]
+        results = await asyncio.gather(
+            *(self._all_of(rt, kind, o) for rt, o in zip(runtimes, outcomes, strict=True))
+        )
+        client_ids = {(g.source, g.native_id) for g in flt.client_ids} if flt.client_ids else None
+        needle = flt.search.casefold() if flt.search else None
+        kept = [
+            ref for refs in results for ref in refs
+            if (flt.active is None or ref.active is flt.active)
+            and (needle is None or needle in ref.name.casefold())
+            and (client_ids is None
+                 or (isinstance(ref, Project) and (ref.source, ref.client_id or "") in client_ids))
+            and (after_key is None or reference_key(ref) > after_key)
+        ]
+        kept.sort(key=reference_key)
+        page = kept[:first]
+        return Listing(page, [reference_key(r) for r in page], len(kept) > first, outcomes)
+
+    async def _all_of(self, rt: SourceRuntime, kind: Kind, outcome: SourceOutcome) -> list[Reference]:
+        if kind not in rt.connector.capabilities.kinds:
+            outcome.supported = False
+            return []
+        try:
+            return list((await rt.references.all(kind)).values())
+        except UpstreamError as exc:
+            outcome.complete = False
+            outcome.error = exc
+            return []
+
+    async def node(self, global_id: str) -> Record | None:
+        gid = decode(global_id)
+        rt = self.sources.get(gid.source)
+        if rt is None or gid.kind not in rt.connector.capabilities.kinds:
+            return None
+        if gid.kind is Kind.TIME_ENTRY:
+            try:
+                return await rt.connector.time_entry(gid.native_id)
+            except (UpstreamNotFound, NotSupported):
+                return None
+        (found,) = await rt.references.get_many(gid.kind, [gid.native_id])
+        return found
+
+    async def aclose(self) -> None:
+        await asyncio.gather(*(rt.connector.aclose() for rt in self.sources.values()))
+
+
+def _past(key: SortKey, after: SortKey, order: Order) -> bool:
+    return key < after if order is Order.DESC else key > after
+
+
+def _native(ids: Iterable[GlobalId] | None, source: str) -> frozenset[str] | None:
+    return None if ids is None else frozenset(g.native_id for g in ids if g.source == source)
+
+
+async def _empty() -> AsyncIterator[TimeEntry]:
+    return
+    yield

@@ -1,0 +1,98 @@
+"""Types every domain shares: connections, page info, per-source results, sort order."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Generic, TypeVar
+
+import strawberry
+
+from gateway.connectors.base import Order
+from gateway.listing import Listing, SourceOutcome, encode_cursor
+
+T = TypeVar("T")
+
+MAX_PAGE_SIZE = 5000
+
+
+@strawberry.enum(description="Direction of a listing's order.")
+class SortOrder(Enum):
+    ASC = "asc"
+    DESC = "desc"
+
+    def domain(self) -> Order:
+        return Order(self.value)
+
+
+@strawberry.type(description="Relay page information.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether another page follows this one.")
+    has_previous_page: bool = strawberry.field(
+        description="Whether this page was asked for with `after` (pages before it exist)."
+    )
+    start_cursor: str | None = strawberry.field(description="Cursor of the first edge, if any.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last edge: pass it as `after` for the next page."
+    )
+
+
+@strawberry.type(description="Why a source's part of a result is missing or partial.")
+class SourceProblem:
+    code: str = strawberry.field(description="Machine-readable code, e.g. UPSTREAM_RATE_LIMITED.")
+    message: str = strawberry.field(description="What went wrong, safe to show to users.")
+    retry_after: float | None = strawberry.field(
+        description="Seconds after which asking again may succeed, when the vendor said."
+    )
+
+
+@strawberry.type(description="How one source contributed to a list result.")
+class SourceResult:
+    source: str = strawberry.field(description="The source's configured name.")
+    supported: bool = strawberry.field(
+        description="False when the source's vendor has no such data (not an error)."
+    )
+    complete: bool = strawberry.field(
+        description="True when every matching item of this source is accounted for."
+    )
+    problem: SourceProblem | None = strawberry.field(description="Set when `complete` is false.")
+
+    @classmethod
+    def from_outcome(cls, outcome: SourceOutcome) -> SourceResult:
+        problem = None
+        if outcome.error is not None:
+            problem = SourceProblem(
+                code=outcome.error.code, message=outcome.error.message,
+                retry_after=outcome.error.retry_after,
+            )
+        return cls(source=outcome.source, supported=outcome.supported,
+                   complete=outcome.complete, problem=problem)
+
+
+@strawberry.type(description="An item in a connection, with its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque, stable position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list across sources (Relay connection).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
+    nodes: list[T] = strawberry.field(description="The items alone (shortcut for edges.node).")
+    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+    source_results: list[SourceResult] = strawberry.field(
+        description="Per source: whether it is supported and whether its part is complete."
+    )
+
+    @classmethod
+    def from_listing(cls, listing: Listing[T], *, paged: bool) -> Connection[T]:
+        cursors = [encode_cursor(k) for k in listing.keys]
+        return cls(
+            edges=[Edge(cursor=c, node=n) for c, n in zip(cursors, listing.items, strict=True)],
+            nodes=listing.items,
+            page_info=PageInfo(
+                has_next_page=listing.has_next, has_previous_page=paged,
+                start_cursor=cursors[0] if cursors else None,
+                end_cursor=cursors[-1] if cursors else None,
+            ),
+            source_results=[SourceResult.from_outcome(o) for o in listing.outcomes],
+        )

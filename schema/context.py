@@ -1,0 +1,87 @@
+"""The per-request GraphQL context: the gateway, fresh loaders, and the error collector."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from graphql import GraphQLError
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info as _Info
+
+from gateway.errors import HourglassError, UpstreamError
+from gateway.loaders import Loaders, RefKey
+from gateway.models import Kind, Reference
+from gateway.service import Gateway
+
+RefCacheKey = tuple[Kind, str, str]
+
+
+@dataclass
+class Problems:
+    """Errors raised while resolving, one per (source, code, field) rather than one per item.
+
+    Resolvers record here instead of raising, so a failing source yields a single GraphQL error
+    while every other source's data still comes back.
+    """
+
+    errors: list[GraphQLError] = field(default_factory=list)
+    _seen: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def add(self, exc: HourglassError, path: list[str | int], field_name: str) -> None:
+        source = exc.source if isinstance(exc, UpstreamError) else ""
+        key = (source, exc.code, field_name)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        extensions: dict[str, Any] = {"code": exc.code}
+        if source:
+            extensions["source"] = source
+        if isinstance(exc, UpstreamError) and exc.retry_after is not None:
+            extensions["retryAfter"] = exc.retry_after
+        self.errors.append(GraphQLError(str(exc), path=path, extensions=extensions))
+
+
+class Context(BaseContext):
+    def __init__(self, gateway: Gateway) -> None:
+        super().__init__()
+        self.gateway = gateway
+        self.loaders = Loaders(gateway)
+        self.problems = Problems()
+        self.prefetched: dict[RefCacheKey, Reference | None] = {}
+
+    async def prefetch(self, kind: Kind, keys: Iterable[RefKey], info: Info) -> None:
+        """Load references for a whole list at once, so each item resolves them synchronously."""
+        wanted = [k for k in keys if (kind, *k) not in self.prefetched]
+        if not wanted:
+            return
+        for (source, native_id), value in (await self.loaders.load_many(kind, wanted)).items():
+            if isinstance(value, HourglassError):
+                self.problems.add(value, info.path.as_list(), f"{kind.value}.{source}")
+                value = None
+            elif isinstance(value, Exception):
+                raise value
+            self.prefetched[(kind, source, native_id)] = value
+
+    def reference(
+        self, kind: Kind, source: str, native_id: str | None, info: Info
+    ) -> Reference | None | Awaitable[Reference | None]:
+        if native_id is None:
+            return None
+        key = (kind, source, native_id)
+        if key in self.prefetched:
+            return self.prefetched[key]
+        return self._load(kind, source, native_id, info)
+
+    async def _load(self, kind: Kind, source: str, native_id: str, info: Info) -> Reference | None:
+        try:
+            value: Reference | None = await self.loaders.of(kind).load((source, native_id))
+        except HourglassError as exc:
+            self.problems.add(exc, info.path.as_list(), f"{kind.value}.{source}")
+            return None
+        self.prefetched[(kind, source, native_id)] = value
+        return value
+
+
+Info: TypeAlias = _Info[Context, None]

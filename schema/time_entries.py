@@ -1,0 +1,134 @@
+"""Time entries: tracked time, unified across vendors."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from datetime import date, datetime
+from inspect import isawaitable
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from gateway import models
+from gateway.errors import UserInputError
+from gateway.models import Kind, Reference
+from gateway.service import TimeEntryFilter
+from schema.common import MAX_PAGE_SIZE, Connection, SortOrder
+from schema.context import Info
+from schema.node import Node
+from schema.selection import node_selection, sub_selection
+
+if TYPE_CHECKING:
+    from schema.clients import Client
+    from schema.projects import Project
+    from schema.tasks import Task
+    from schema.users import User
+
+
+@strawberry.type(description="A block of tracked time, from any source.")
+class TimeEntry(Node):
+    @classmethod
+    def is_type_of(cls, obj: Any, _info: Any) -> bool:
+        return isinstance(obj, models.TimeEntry)
+
+    date: date = strawberry.field(description="The day the time counts for (in the tracker's own calendar).")
+    start: datetime | None = strawberry.field(
+        description="Start (UTC); null for vendors that record only a date and a duration."
+    )
+    end: datetime | None = strawberry.field(description="End (UTC); null while running or for date-only vendors.")
+    duration_seconds: int = strawberry.field(
+        description="Tracked seconds; for a running entry, the time elapsed when it was read."
+    )
+    running: bool = strawberry.field(description="True while a timer is running on this entry.")
+    billable: bool | None = strawberry.field(description="Whether the time is billable, when known.")
+    description: str | None = strawberry.field(description="The note or description the person wrote.")
+    tags: list[str] = strawberry.field(description="Tags or labels, as the vendor names them.")
+    created_at: datetime | None = strawberry.field(description="When the vendor created the entry (UTC).")
+    updated_at: datetime | None = strawberry.field(description="When the vendor last changed the entry (UTC).")
+
+    @strawberry.field(description="Duration in decimal hours, rounded to 2 places (2.11 = 7596 s).")
+    def hours(self) -> float:
+        record: Any = self
+        return round(record.duration_seconds / 3600, 2)
+
+    @strawberry.field(description="Who tracked the time.")
+    def user(self, info: Info) -> Annotated[User, strawberry.lazy("schema.users")] | None:
+        record: Any = self
+        return info.context.reference(Kind.USER, record.source, record.user_id, info)  # type: ignore[return-value]
+
+    @strawberry.field(description="The project the time is tracked on.")
+    def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.projects")] | None:
+        record: Any = self
+        return info.context.reference(Kind.PROJECT, record.source, record.project_id, info)  # type: ignore[return-value]
+
+    @strawberry.field(description="The task (kind of work) the time is tracked on.")
+    def task(self, info: Info) -> Annotated[Task, strawberry.lazy("schema.tasks")] | None:
+        record: Any = self
+        return info.context.reference(Kind.TASK, record.source, record.task_id, info)  # type: ignore[return-value]
+
+    @strawberry.field(description="The client, from the entry itself or through its project.")
+    def client(self, info: Info) -> Annotated[Client, strawberry.lazy("schema.clients")] | None:
+        record: Any = self
+        return _client_of(record, info)  # type: ignore[return-value]
+
+
+def _client_of(entry: models.TimeEntry, info: Info) -> Reference | None | Awaitable[Reference | None]:
+    ctx = info.context
+    if entry.client_id or not entry.project_id:
+        return ctx.reference(Kind.CLIENT, entry.source, entry.client_id, info)
+    project = ctx.reference(Kind.PROJECT, entry.source, entry.project_id, info)
+    if not isawaitable(project):
+        return _client_of_project(project, info)
+
+    async def chained() -> Reference | None:
+        found = _client_of_project(await project, info)  # type: ignore[misc]
+        return await found if isawaitable(found) else found
+
+    return chained()
+
+
+def _client_of_project(project: Any, info: Info) -> Any:
+    if not isinstance(project, models.Project):
+        return None
+    return info.context.reference(Kind.CLIENT, project.source, project.client_id, info)
+
+
+async def list_time_entries(
+    info: Info, flt: TimeEntryFilter, *, first: int, after: str | None, order: SortOrder
+) -> Connection[TimeEntry]:
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise UserInputError(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
+    listing = await info.context.gateway.time_entries(flt, first=first, after=after, order=order.domain())
+    for outcome in listing.outcomes:
+        if outcome.error is not None:
+            info.context.problems.add(outcome.error, info.path.as_list(), "timeEntries")
+    await _prefetch(listing.items, info)
+    return Connection.from_listing(listing, paged=after is not None)  # type: ignore[arg-type]
+
+
+async def _prefetch(entries: list[models.TimeEntry], info: Info) -> None:
+    """Load every reference the selection asks for once for the whole page (no coroutine per entry)."""
+    selected = node_selection(info)
+    ctx = info.context
+    wants_client = "client" in selected or (
+        "project" in selected and "client" in sub_selection(selected["project"])
+    )
+    jobs = []
+    for name, kind, attr in (("user", Kind.USER, "user_id"), ("task", Kind.TASK, "task_id")):
+        if name in selected:
+            jobs.append(ctx.prefetch(kind, _keys(entries, attr), info))
+    if "project" in selected or wants_client:
+        jobs.append(ctx.prefetch(Kind.PROJECT, _keys(entries, "project_id"), info))
+    await asyncio.gather(*jobs)
+    if wants_client:
+        keys = {(e.source, e.client_id) for e in entries if e.client_id}
+        for e in entries:
+            project = ctx.prefetched.get((Kind.PROJECT, e.source, e.project_id or ""))
+            if isinstance(project, models.Project) and project.client_id:
+                keys.add((e.source, project.client_id))
+        await ctx.prefetch(Kind.CLIENT, keys, info)
+
+
+def _keys(entries: list[models.TimeEntry], attr: str) -> set[tuple[str, str]]:
+    return {(e.source, getattr(e, attr)) for e in entries if getattr(e, attr)}
