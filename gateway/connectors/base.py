@@ -114,6 +114,47 @@ class Connector(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class TimeEntryDraft:
+    """What a caller wants written. Ids are native to the source; unset fields are ``None``.
+
+    For a create, the vendor decides which fields it needs (date + duration, or start + end);
+    a connector raises ``UserInputError`` naming a missing one. For an update, ``None`` means
+    "leave as is".
+    """
+
+    project_id: str | None = None
+    task_id: str | None = None
+    user_id: str | None = None
+    date: date | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    duration_seconds: int | None = None
+    description: str | None = None
+    billable: bool | None = None
+    tags: tuple[str, ...] | None = None
+
+
+class TimeEntryWriter(Protocol):
+    """Connectors with ``capabilities.writes``. Writes are never retried blindly (not idempotent)."""
+
+    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry: ...
+
+    async def update_time_entry(self, native_id: str, draft: TimeEntryDraft) -> TimeEntry: ...
+
+    async def delete_time_entry(self, native_id: str) -> None: ...
+
+
+class TimerControl(Protocol):
+    """Connectors with ``capabilities.timers``."""
+
+    async def start_timer(self, draft: TimeEntryDraft) -> TimeEntry:
+        """Start a timer now (``draft.start`` if the vendor accepts one); returns the running entry."""
+
+    async def stop_timer(self, native_id: str | None = None, *, user_id: str | None = None) -> TimeEntry:
+        """Stop a running entry (by id, or the user's current timer); returns the stopped entry."""
+
+
+@dataclass(frozen=True, slots=True)
 class ConnectorContext:
     """What the app hands every connector factory."""
 
