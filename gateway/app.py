@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import orjson
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp
 from strawberry.fastapi import GraphQLRouter
 
@@ -85,7 +85,7 @@ def create_app(
         return Context(request.app.state.gateway)
 
     app = FastAPI(title="Hourglass", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  default_response_class=ORJSONResponse)
+)
     app.include_router(_Router(build_schema(), context_getter=get_context, graphql_ide="graphiql"),
                        prefix="/graphql")
 
@@ -94,13 +94,13 @@ def create_app(
         return {"status": "ok"}
 
     @app.get("/readyz", include_in_schema=False)
-    async def readyz(request: Request) -> ORJSONResponse:
+    async def readyz(request: Request) -> JSONResponse:
         gateway: Gateway | None = getattr(request.app.state, "gateway", None)
         if gateway is None:
-            return ORJSONResponse({"status": "starting"}, status_code=503)
+            return JSONResponse({"status": "starting"}, status_code=503)
         sources: dict[str, Any] = {name: {"vendor": rt.config.vendor, "status": "ok"}
                                    for name, rt in gateway.sources.items()}
-        return ORJSONResponse({"status": "ready", "sources": sources})
+        return JSONResponse({"status": "ready", "sources": sources})
 
     for path, mounted in (mounts or {}).items():
         app.mount(path, mounted)

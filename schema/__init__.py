@@ -137,10 +137,12 @@ def build_schema() -> strawberry.Schema:
         query=Query,
         types=[TimeEntry, Project, User, Client, Task],
         extensions=[
-            ParserCache(maxsize=512),
-            ValidationCache(maxsize=512),
-            QueryDepthLimiter(max_depth=12),
-            MaxAliasesLimiter(max_alias_count=50),
+            # Factories: a fresh extension per request; the parse/validation LRU caches live at
+            # module level in Strawberry, so they are still shared across requests.
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+            lambda: QueryDepthLimiter(max_depth=12),
+            lambda: MaxAliasesLimiter(max_alias_count=50),
             SourceProblems,
         ],
     )
