@@ -26,6 +26,7 @@ SIMULATORS: dict[str, str] = {
     "harvest": "gateway.simulators.harvest",
     "hubplanner": "gateway.simulators.hubplanner",
     "hustle": "gateway.simulators.hustle",
+    "toggl": "gateway.simulators.toggl",
 }
 
 
