@@ -22,6 +22,7 @@ from gateway.simulators.kit import SimulatorConfig
 # vendor -> module; imported lazily so that one simulator's import cost is paid only when used.
 SIMULATORS: dict[str, str] = {
     "clockify": "gateway.simulators.clockify",
+    "hubstaff": "gateway.simulators.hubstaff",
     "everhour": "gateway.simulators.everhour",
     "harvest": "gateway.simulators.harvest",
     "hubplanner": "gateway.simulators.hubplanner",
