@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import httpx
@@ -44,3 +44,19 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+@asynccontextmanager
+async def app_client(
+    settings: Any,
+    transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
+    mounts: Mapping[str, ASGIApp] | None = None,
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app in process (lifespan run), behind an httpx client: HTTP semantics, no socket."""
+    from gateway.app import create_app
+
+    app = create_app(settings, transports=transports, mounts=mounts)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://hourglass", timeout=30
+    ) as client:
+        yield client

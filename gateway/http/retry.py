@@ -26,6 +26,9 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
     max_attempts: int = 4
+    # Waiting out a 429 that says when to come back is pacing, not failing: those retries have
+    # their own, larger budget (the deadline bounds them anyway).
+    max_rate_limited_retries: int = 8
     backoff_base: float = 0.2
     backoff_cap: float = 5.0
     max_retry_after: float = 20.0
@@ -75,23 +78,28 @@ class RetryTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         retryable = is_idempotent(request)
-        attempt = 0
+        failures = paced = 0
         while True:
-            attempt += 1
-            last = not retryable or attempt >= self._policy.max_attempts
             try:
                 response = await self._inner.handle_async_request(request)
             except httpx.TransportError:
-                wait = self._policy.backoff(attempt, self._rng)
-                if last or not _fits_deadline(wait):
+                failures += 1
+                wait = self._policy.backoff(failures, self._rng)
+                if not retryable or failures >= self._policy.max_attempts or not _fits_deadline(wait):
                     raise
             else:
-                if response.status_code not in self._policy.retry_statuses or last:
+                if not retryable or response.status_code not in self._policy.retry_statuses:
                     return response
                 hinted = retry_after_seconds(response)
-                if hinted is not None and hinted > self._policy.max_retry_after:
+                if response.status_code == 429 and hinted is not None:
+                    paced += 1
+                    exhausted = paced > self._policy.max_rate_limited_retries
+                else:
+                    failures += 1
+                    exhausted = failures >= self._policy.max_attempts
+                if exhausted or (hinted is not None and hinted > self._policy.max_retry_after):
                     return response
-                wait = hinted if hinted is not None else self._policy.backoff(attempt, self._rng)
+                wait = hinted if hinted is not None else self._policy.backoff(failures, self._rng)
                 if not _fits_deadline(wait):
                     return response
                 await response.aclose()

@@ -1,0 +1,91 @@
+"""Retries: idempotent only, Retry-After honoured up to a cap, within the deadline."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import httpx
+import pytest
+
+from gateway.errors import UpstreamRateLimited, UpstreamUnavailable
+from gateway.http import ClientOptions, RetryPolicy, SlidingWindowLimiter, Upstream, build_client, deadline_scope
+
+FAST = RetryPolicy(backoff_base=0.001, backoff_cap=0.01)
+
+
+def scripted(*answers: int | tuple[int, dict[str, str]]) -> tuple[httpx.MockTransport, list[str]]:
+    calls: list[str] = []
+    queue = list(answers)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        answer = queue.pop(0) if queue else 200
+        status, headers = answer if isinstance(answer, tuple) else (answer, {})
+        return httpx.Response(status, headers=headers, json={"ok": status == 200})
+
+    return httpx.MockTransport(handler), calls
+
+
+def upstream(transport: httpx.MockTransport, policy: RetryPolicy = FAST) -> Upstream:
+    client = build_client(
+        ClientOptions(base_url="http://vendor/", user_agent="t", retry=policy),
+        limiter=SlidingWindowLimiter(1000, 1.0), transport=transport, rng=random.Random(1),
+    )
+    return Upstream("src", client)
+
+
+@pytest.mark.parametrize(
+    ("answers", "calls"),
+    [
+        pytest.param((503, 502, 200), 3, id="5xx-then-ok"),
+        pytest.param(((429, {"Retry-After": "0"}), 200), 2, id="429-retry-after"),
+        pytest.param((429, 200), 2, id="429-without-retry-after"),
+        pytest.param((404,), 1, id="404-not-retried"),
+    ],
+)
+async def test_gets_are_retried_on_transient_statuses(answers: tuple[int, ...], calls: int) -> None:
+    transport, log = scripted(*answers)
+    up = upstream(transport)
+    try:
+        await up.get("x")
+    except Exception:
+        pass
+    assert len(log) == calls
+
+
+async def test_posts_are_never_retried_blindly() -> None:
+    transport, log = scripted(503, 200)
+    with pytest.raises(UpstreamUnavailable):
+        await upstream(transport).request("POST", "x", json={"a": 1})
+    assert log == ["POST"]
+
+
+async def test_read_only_posts_marked_idempotent_are_retried() -> None:
+    transport, log = scripted(503, 200)
+    await upstream(transport).request("POST", "search", json={}, idempotent=True)
+    assert log == ["POST", "POST"]
+
+
+async def test_a_retry_after_past_the_cap_fails_fast_with_retry_after() -> None:
+    transport, log = scripted((429, {"Retry-After": "3600"}))
+    started = time.monotonic()
+    with pytest.raises(UpstreamRateLimited) as raised:
+        await upstream(transport).get("x")
+    assert time.monotonic() - started < 1 and log == ["GET"]
+    assert raised.value.retry_after == 3600
+
+
+async def test_retries_stop_at_the_deadline() -> None:
+    transport, log = scripted((503, {"Retry-After": "5"}), 200)
+    started = time.monotonic()
+    with deadline_scope(1.0), pytest.raises(UpstreamUnavailable):
+        await upstream(transport).get("x")
+    assert time.monotonic() - started < 1 and log == ["GET"]
+
+
+async def test_attempts_are_bounded() -> None:
+    transport, log = scripted(*([500] * 10))
+    with pytest.raises(UpstreamUnavailable):
+        await upstream(transport).get("x")
+    assert len(log) == FAST.max_attempts
