@@ -11,6 +11,7 @@ from types import ModuleType
 
 CONNECTORS: dict[str, str] = {
     "harvest": "gateway.connectors.harvest",
+    "hustle": "gateway.connectors.hustle",
 }
 
 
