@@ -39,8 +39,11 @@ class _Router(GraphQLRouter[Context, None]):
         if isinstance(response_data, dict) and _is_request_error(response_data):
             sub_response.status_code = 400
             for error in response_data["errors"]:
-                code = "GRAPHQL_PARSE_FAILED" if error.get("message", "").startswith("Syntax Error") \
+                code = (
+                    "GRAPHQL_PARSE_FAILED"
+                    if error.get("message", "").startswith("Syntax Error")
                     else "GRAPHQL_VALIDATION_FAILED"
+                )
                 error.setdefault("extensions", {}).setdefault("code", code)
         return super().create_response(response_data, sub_response)
 
@@ -56,9 +59,13 @@ def build_gateway(
     transports = transports or {}
     runtimes: dict[str, SourceRuntime] = {}
     for config in settings.sources:
-        context = ConnectorContext(user_agent=settings.user_agent, transport=transports.get(config.name))
+        context = ConnectorContext(
+            user_agent=settings.user_agent, transport=transports.get(config.name)
+        )
         connector = vendor_module(config.vendor).create_connector(config, context)
-        store = ReferenceStore(connector, ttl=settings.reference_ttl, maxsize=settings.reference_cache_size)
+        store = ReferenceStore(
+            connector, ttl=settings.reference_ttl, maxsize=settings.reference_cache_size
+        )
         runtimes[config.name] = SourceRuntime(config, connector, store)
     return Gateway(runtimes, default_lookback_days=settings.default_lookback_days)
 
@@ -84,10 +91,16 @@ def create_app(
     async def get_context(request: Request) -> Context:
         return Context(request.app.state.gateway)
 
-    app = FastAPI(title="Hourglass", lifespan=lifespan, docs_url=None, redoc_url=None,
-)
-    app.include_router(_Router(build_schema(), context_getter=get_context, graphql_ide="graphiql"),
-                       prefix="/graphql")
+    app = FastAPI(
+        title="Hourglass",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.include_router(
+        _Router(build_schema(), context_getter=get_context, graphql_ide="graphiql"),
+        prefix="/graphql",
+    )
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
@@ -98,8 +111,10 @@ def create_app(
         gateway: Gateway | None = getattr(request.app.state, "gateway", None)
         if gateway is None:
             return JSONResponse({"status": "starting"}, status_code=503)
-        sources: dict[str, Any] = {name: {"vendor": rt.config.vendor, "status": "ok"}
-                                   for name, rt in gateway.sources.items()}
+        sources: dict[str, Any] = {
+            name: {"vendor": rt.config.vendor, "status": "ok"}
+            for name, rt in gateway.sources.items()
+        }
         return JSONResponse({"status": "ready", "sources": sources})
 
     for path, mounted in (mounts or {}).items():

@@ -6,8 +6,12 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from gateway.errors import ConfigError, HourglassError
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 from gateway.settings import Settings, load_settings
 
 
@@ -23,7 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hourglass", description="One GraphQL API over every time tracker.")
+    parser = argparse.ArgumentParser(
+        prog="hourglass", description="One GraphQL API over every time tracker."
+    )
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     serve = sub.add_parser("serve", help="serve the configured sources (the demo ones if none)")
@@ -58,7 +64,10 @@ def _host_port(parser: argparse.ArgumentParser) -> None:
 def _serve(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     if not settings.sources:
-        print("hourglass: no sources configured: serving the demo sources (simulated vendors)", file=sys.stderr)
+        print(
+            "hourglass: no sources configured: serving the demo sources (simulated vendors)",
+            file=sys.stderr,
+        )
         return _run_demo(settings, args, seed=42)
     from gateway.app import create_app
 
@@ -81,14 +90,19 @@ def _run_demo(settings: Settings, args: argparse.Namespace, *, seed: int) -> int
     return _run(app, demo.settings, args)
 
 
-def _run(app: object, settings: Settings, args: argparse.Namespace) -> int:
+def _run(app: FastAPI, settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from gateway import logs
 
     logs.configure(settings.log_level, settings.secrets())
-    uvicorn.run(app, host=args.host or settings.host, port=args.port or settings.port,  # type: ignore[arg-type]
-                log_config=None, access_log=False)
+    uvicorn.run(
+        app,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        log_config=None,
+        access_log=False,
+    )
     return 0
 
 

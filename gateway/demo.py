@@ -31,9 +31,13 @@ def demo_vendors() -> list[str]:
 
 
 def build_demo(
-    base: Settings | None = None, *, seed: int = 42, today: date | None = None, latency_ms: float = 0.0
+    base: Settings | None = None,
+    *,
+    seed: int = 42,
+    today: date | None = None,
+    latency_ms: float = 0.0,
 ) -> Demo:
-    """Settings whose sources are the simulators' demo accounts, plus the transports to reach them."""
+    """Settings for the simulators' demo accounts, plus the transports that reach them."""
     base = base or Settings()
     entries = []
     demo = Demo(settings=base)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -80,8 +80,10 @@ async def merge(
 ) -> Listing[T]:
     """Merge ``streams`` in ``order``, keep items passing ``keep``, stop after ``limit + 1``."""
     reverse = order is Order.DESC
-    ordered = [_ordered(s, key, reverse, keep) for s in streams]
-    heads: list[tuple[SortKey, T] | None] = list(await asyncio.gather(*(_next(it) for it in ordered)))
+    ordered = [_ordered(s, key, reverse, keep) for s in streams]  # async generators
+    heads: list[tuple[SortKey, T] | None] = list(
+        await asyncio.gather(*(_next(it) for it in ordered))
+    )
     items: list[T] = []
     keys: list[SortKey] = []
     try:
@@ -108,7 +110,7 @@ async def _next(it: AsyncIterator[tuple[SortKey, T]]) -> tuple[SortKey, T] | Non
 
 async def _ordered(
     stream: SourceStream[T], key: Callable[[T], SortKey], reverse: bool, keep: Callable[[T], bool]
-) -> AsyncIterator[tuple[SortKey, T]]:
+) -> AsyncGenerator[tuple[SortKey, T], None]:
     """The stream's kept items in exact order, as lazily as its own order allows.
 
     An upstream failure ends this stream and marks the source incomplete; it never raises into

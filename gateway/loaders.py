@@ -12,6 +12,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial
+from typing import Any
 
 from aiodataloader import DataLoader
 
@@ -29,26 +30,35 @@ class Loaders:
             kind: DataLoader(batch_load_fn=partial(self._batch, kind)) for kind in REFERENCE_KINDS
         }
 
-    def of(self, kind: Kind) -> DataLoader:
+    def of(self, kind: Kind) -> DataLoader[RefKey, Any]:
         return self._by_kind[kind]
 
-    async def load_many(self, kind: Kind, keys: Iterable[RefKey]) -> dict[RefKey, Reference | Exception | None]:
+    async def load_many(
+        self, kind: Kind, keys: Iterable[RefKey]
+    ) -> dict[RefKey, Reference | Exception | None]:
         distinct = list(dict.fromkeys(keys))
-        values = await asyncio.gather(*(self.of(kind).load(k) for k in distinct), return_exceptions=True)
+        values: list[Any] = await asyncio.gather(
+            *(self.of(kind).load(k) for k in distinct), return_exceptions=True
+        )
         return dict(zip(distinct, values, strict=True))
 
-    async def _batch(self, kind: Kind, keys: list[RefKey]) -> list[Reference | None | Exception]:
+    async def _batch(self, kind: Kind, keys: list[RefKey]) -> list[Reference | Exception | None]:
         by_source: dict[str, list[str]] = defaultdict(list)
         for source, native_id in keys:
             by_source[source].append(native_id)
         names = list(by_source)
         results = await asyncio.gather(
-            *(self._one_source(kind, name, by_source[name]) for name in names), return_exceptions=True
+            *(self._one_source(kind, name, by_source[name]) for name in names),
+            return_exceptions=True,
         )
-        found: dict[RefKey, Reference | None | Exception] = {}
+        found: dict[RefKey, Reference | Exception | None] = {}
         for name, result in zip(names, results, strict=True):
+            if isinstance(result, BaseException) and not isinstance(result, Exception):
+                raise result  # cancellation and the like are not per-key outcomes
             for index, native_id in enumerate(by_source[name]):
-                found[(name, native_id)] = result if isinstance(result, Exception) else result[index]
+                found[(name, native_id)] = (
+                    result if isinstance(result, Exception) else result[index]
+                )
         return [found[key] for key in keys]
 
     async def _one_source(self, kind: Kind, source: str, ids: list[str]) -> list[Reference | None]:

@@ -40,7 +40,11 @@ class RequestContext:
             with deadline_scope(self.deadline if scope["path"].startswith("/graphql") else None):
                 await self.app(scope, receive, tagged_send)
         finally:
-            fields = {"method": scope["method"], "path": scope["path"], "status": status,
-                      "ms": round((time.perf_counter() - started) * 1000, 1)}
+            fields = {
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            }
             log.info("request", extra={"fields": fields})
             request_id.reset(token)

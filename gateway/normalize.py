@@ -36,7 +36,7 @@ _CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*([ap]m)?\s*$", re.IGNORECASE)
 
 
 def parse_wall_clock(text: str | None) -> time | None:
-    """``"3:00pm"``, ``"9:05am"`` or 24-hour ``"15:00"`` to a ``time``; ``None`` if absent/garbled."""
+    """``"3:00pm"``, ``"9:05am"`` or 24-hour ``"15:00"`` to a ``time``; ``None`` if unreadable."""
     if not text:
         return None
     match = _CLOCK.match(text)
@@ -71,6 +71,9 @@ def parse_iso_duration(text: str | None) -> int | None:
         raise ValueError(f"not an ISO 8601 duration: {text!r}")
     parts = {k: float(v) for k, v in match.groupdict().items() if v}
     delta = timedelta(
-        days=parts.get("d", 0), hours=parts.get("h", 0), minutes=parts.get("m", 0), seconds=parts.get("s", 0)
+        days=parts.get("d", 0),
+        hours=parts.get("h", 0),
+        minutes=parts.get("m", 0),
+        seconds=parts.get("s", 0),
     )
     return round(delta.total_seconds())

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from cachetools import TTLCache
 
@@ -30,16 +30,17 @@ class SingleFlight:
     """Share one running coroutine among concurrent callers with the same key."""
 
     def __init__(self) -> None:
-        self._running: dict[object, asyncio.Task[object]] = {}
+        self._running: dict[object, asyncio.Future[Any]] = {}
 
     async def run(self, key: object, make: Callable[[], Awaitable[T]]) -> T:
         task = self._running.get(key)
         if task is None:
             task = asyncio.ensure_future(make())
-            self._running[key] = task  # type: ignore[assignment]
+            self._running[key] = task
             task.add_done_callback(lambda _: self._running.pop(key, None))
         # shield: one caller giving up (its request was cancelled) must not cancel the others
-        return await asyncio.shield(task)  # type: ignore[return-value]
+        result: T = await asyncio.shield(task)
+        return result
 
 
 class ReferenceStore:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
 from gateway.errors import NotSupported, UpstreamError, UpstreamNotFound, UserInputError
 from gateway.ids import GlobalId, decode
-from gateway.listing import Listing, SourceOutcome, SourceStream, SortKey, decode_cursor, merge
+from gateway.listing import Listing, SortKey, SourceOutcome, SourceStream, decode_cursor, merge
 from gateway.models import Kind, Project, Record, Reference, TimeEntry
 from gateway.references import ReferenceStore
 
@@ -96,8 +96,14 @@ class Gateway:
         if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
             outcome.supported = False
             return SourceStream(outcome, _empty())
-        ids = {k: _native(v, rt.name) for k, v in
-               (("user", flt.user_ids), ("project", flt.project_ids), ("client", flt.client_ids))}
+        ids = {
+            k: _native(v, rt.name)
+            for k, v in (
+                ("user", flt.user_ids),
+                ("project", flt.project_ids),
+                ("client", flt.client_ids),
+            )
+        }
         if any(v is not None and not v for v in ids.values()):
             return SourceStream(outcome, _empty())  # the filter names nothing of this source
         date_from = flt.date_from or self.today() - timedelta(days=self.default_lookback_days)
@@ -109,9 +115,15 @@ class Gateway:
             else:
                 date_from = max(date_from, cursor_day)
         query = TimeEntryQuery(
-            date_from=date_from, date_to=date_to, updated_since=flt.updated_since,
-            user_ids=ids["user"], project_ids=ids["project"], client_ids=ids["client"],
-            billable=flt.billable, running=flt.running, order=order,
+            date_from=date_from,
+            date_to=date_to,
+            updated_since=flt.updated_since,
+            user_ids=ids["user"],
+            project_ids=ids["project"],
+            client_ids=ids["client"],
+            billable=flt.billable,
+            running=flt.running,
+            order=order,
         )
         in_order = rt.connector.capabilities.time_entry_order is order
         return SourceStream(
@@ -121,7 +133,7 @@ class Gateway:
         )
 
     async def _filtered(self, rt: SourceRuntime, q: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
-        """The connector's entries with every filter applied locally too (push-down is best effort)."""
+        """The connector's entries with every filter applied locally too (push-down is a bonus)."""
         client_of: dict[str, str | None] = {}
         if q.client_ids is not None:
             projects = await rt.references.all(Kind.PROJECT)
@@ -133,8 +145,10 @@ class Gateway:
                 or (q.updated_since and e.updated_at and e.updated_at < q.updated_since)
                 or (q.user_ids is not None and e.user_id not in q.user_ids)
                 or (q.project_ids is not None and e.project_id not in q.project_ids)
-                or (q.client_ids is not None
-                    and (e.client_id or client_of.get(e.project_id or "")) not in q.client_ids)
+                or (
+                    q.client_ids is not None
+                    and (e.client_id or client_of.get(e.project_id or "")) not in q.client_ids
+                )
                 or (q.billable is not None and bool(e.billable) is not q.billable)
                 or (q.running is not None and e.running is not q.running)
             ):
@@ -153,18 +167,24 @@ class Gateway:
         client_ids = {(g.source, g.native_id) for g in flt.client_ids} if flt.client_ids else None
         needle = flt.search.casefold() if flt.search else None
         kept = [
-            ref for refs in results for ref in refs
+            ref
+            for refs in results
+            for ref in refs
             if (flt.active is None or ref.active is flt.active)
             and (needle is None or needle in ref.name.casefold())
-            and (client_ids is None
-                 or (isinstance(ref, Project) and (ref.source, ref.client_id or "") in client_ids))
+            and (
+                client_ids is None
+                or (isinstance(ref, Project) and (ref.source, ref.client_id or "") in client_ids)
+            )
             and (after_key is None or reference_key(ref) > after_key)
         ]
         kept.sort(key=reference_key)
         page = kept[:first]
         return Listing(page, [reference_key(r) for r in page], len(kept) > first, outcomes)
 
-    async def _all_of(self, rt: SourceRuntime, kind: Kind, outcome: SourceOutcome) -> list[Reference]:
+    async def _all_of(
+        self, rt: SourceRuntime, kind: Kind, outcome: SourceOutcome
+    ) -> list[Reference]:
         if kind not in rt.connector.capabilities.kinds:
             outcome.supported = False
             return []

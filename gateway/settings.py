@@ -46,14 +46,18 @@ class Settings(BaseSettings):
         return [s for source in self.sources for s in source.secrets()]
 
 
-def load_settings(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+def load_settings(
+    path: str | Path | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
     """Read and validate the configuration; ``ConfigError`` listing every problem otherwise."""
     env = os.environ if environ is None else environ
     path = path or env.get("HOURGLASS_CONFIG")
     return settings_from_dict(_read_toml(Path(path)) if path else {}, env)
 
 
-def settings_from_dict(data: Mapping[str, Any], environ: Mapping[str, str] | None = None) -> Settings:
+def settings_from_dict(
+    data: Mapping[str, Any], environ: Mapping[str, str] | None = None
+) -> Settings:
     """Validate already-parsed configuration (the TOML file's content, or the demo's)."""
     env = os.environ if environ is None else environ
     data = dict(data)

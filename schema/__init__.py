@@ -7,9 +7,8 @@ from datetime import date, datetime
 from typing import Annotated, Any
 
 import strawberry
-from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
-
 from graphql import GraphQLError
+from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
 
 from gateway import ids
 from gateway.errors import HourglassError, UserInputError
@@ -57,7 +56,9 @@ class Query:
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await info.context.gateway.node(id)  # type: ignore[return-value]
 
-    @strawberry.field(description="Several objects by global id, in the same order (null where missing).")
+    @strawberry.field(
+        description="Several objects by global id, in the same order (null where missing)."
+    )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         import asyncio
 
@@ -73,9 +74,14 @@ class Query:
         first: int = 50,
         after: str | None = None,
         sources: list[str] | None = None,
-        from_: Annotated[date | None, strawberry.argument(name="from", description="First day, inclusive.")] = None,
+        from_: Annotated[
+            date | None, strawberry.argument(name="from", description="First day, inclusive.")
+        ] = None,
         to: Annotated[date | None, strawberry.argument(description="Last day, inclusive.")] = None,
-        updated_since: Annotated[datetime | None, strawberry.argument(description="Only entries changed at or after this time.")] = None,
+        updated_since: Annotated[
+            datetime | None,
+            strawberry.argument(description="Only entries changed at or after this time."),
+        ] = None,
         user_ids: IdList = None,
         project_ids: IdList = None,
         client_ids: IdList = None,
@@ -84,40 +90,73 @@ class Query:
         order: SortOrder = SortOrder.DESC,
     ) -> Connection[TimeEntry]:
         flt = TimeEntryFilter(
-            sources=sources, date_from=from_, date_to=to, updated_since=updated_since,
-            user_ids=_gids(user_ids, Kind.USER), project_ids=_gids(project_ids, Kind.PROJECT),
-            client_ids=_gids(client_ids, Kind.CLIENT), billable=billable, running=running,
+            sources=sources,
+            date_from=from_,
+            date_to=to,
+            updated_since=updated_since,
+            user_ids=_gids(user_ids, Kind.USER),
+            project_ids=_gids(project_ids, Kind.PROJECT),
+            client_ids=_gids(client_ids, Kind.CLIENT),
+            billable=billable,
+            running=running,
         )
         return await list_time_entries(info, flt, first=first, after=after, order=order)
 
     @strawberry.field(description="Projects across sources, by name.")
     async def projects(
-        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
-        active: bool | None = None, search: str | None = None, client_ids: IdList = None,
+        self,
+        info: Info,
+        first: int = 100,
+        after: str | None = None,
+        sources: list[str] | None = None,
+        active: bool | None = None,
+        search: str | None = None,
+        client_ids: IdList = None,
     ) -> Connection[Project]:
         flt = ReferenceFilter(sources, active, search, _gids(client_ids, Kind.CLIENT))
         return await _references(info, Kind.PROJECT, flt, first, after)  # type: ignore[return-value]
 
     @strawberry.field(description="Users across sources, by name.")
     async def users(
-        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
-        active: bool | None = None, search: str | None = None,
+        self,
+        info: Info,
+        first: int = 100,
+        after: str | None = None,
+        sources: list[str] | None = None,
+        active: bool | None = None,
+        search: str | None = None,
     ) -> Connection[User]:
-        return await _references(info, Kind.USER, ReferenceFilter(sources, active, search), first, after)  # type: ignore[return-value]
+        return await _references(
+            info, Kind.USER, ReferenceFilter(sources, active, search), first, after
+        )  # type: ignore[return-value]
 
     @strawberry.field(description="Clients across sources, by name.")
     async def clients(
-        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
-        active: bool | None = None, search: str | None = None,
+        self,
+        info: Info,
+        first: int = 100,
+        after: str | None = None,
+        sources: list[str] | None = None,
+        active: bool | None = None,
+        search: str | None = None,
     ) -> Connection[Client]:
-        return await _references(info, Kind.CLIENT, ReferenceFilter(sources, active, search), first, after)  # type: ignore[return-value]
+        return await _references(
+            info, Kind.CLIENT, ReferenceFilter(sources, active, search), first, after
+        )  # type: ignore[return-value]
 
     @strawberry.field(description="Tasks across sources, by name.")
     async def tasks(
-        self, info: Info, first: int = 100, after: str | None = None, sources: list[str] | None = None,
-        active: bool | None = None, search: str | None = None,
+        self,
+        info: Info,
+        first: int = 100,
+        after: str | None = None,
+        sources: list[str] | None = None,
+        active: bool | None = None,
+        search: str | None = None,
     ) -> Connection[Task]:
-        return await _references(info, Kind.TASK, ReferenceFilter(sources, active, search), first, after)  # type: ignore[return-value]
+        return await _references(
+            info, Kind.TASK, ReferenceFilter(sources, active, search), first, after
+        )  # type: ignore[return-value]
 
 
 class HourglassSchema(strawberry.Schema):
@@ -126,7 +165,9 @@ class HourglassSchema(strawberry.Schema):
         for error in errors:
             original = error.original_error
             if original is None or isinstance(original, HourglassError):
-                code = getattr(original, "code", (error.extensions or {}).get("code", "GRAPHQL_ERROR"))
+                code = getattr(
+                    original, "code", (error.extensions or {}).get("code", "GRAPHQL_ERROR")
+                )
                 log.info("graphql error", extra={"fields": {"code": code, "error": error.message}})
             else:
                 log.error("unexpected error in a resolver", exc_info=original)

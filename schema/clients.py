@@ -28,7 +28,9 @@ class Client(Node):
     active: bool = strawberry.field(description="False for archived clients.")
     currency: str | None = strawberry.field(description="Billing currency (ISO 4217), when known.")
     created_at: datetime | None = strawberry.field(description="When the vendor created it (UTC).")
-    updated_at: datetime | None = strawberry.field(description="When the vendor last changed it (UTC).")
+    updated_at: datetime | None = strawberry.field(
+        description="When the vendor last changed it (UTC)."
+    )
 
     @strawberry.field(description="This client's projects, by name.")
     async def projects(

@@ -61,11 +61,16 @@ class SourceResult:
         problem = None
         if outcome.error is not None:
             problem = SourceProblem(
-                code=outcome.error.code, message=outcome.error.message,
+                code=outcome.error.code,
+                message=outcome.error.message,
                 retry_after=outcome.error.retry_after,
             )
-        return cls(source=outcome.source, supported=outcome.supported,
-                   complete=outcome.complete, problem=problem)
+        return cls(
+            source=outcome.source,
+            supported=outcome.supported,
+            complete=outcome.complete,
+            problem=problem,
+        )
 
 
 @strawberry.type(description="An item in a connection, with its cursor.")
@@ -90,7 +95,8 @@ class Connection(Generic[T]):
             edges=[Edge(cursor=c, node=n) for c, n in zip(cursors, listing.items, strict=True)],
             nodes=listing.items,
             page_info=PageInfo(
-                has_next_page=listing.has_next, has_previous_page=paged,
+                has_next_page=listing.has_next,
+                has_previous_page=paged,
                 start_cursor=cursors[0] if cursors else None,
                 end_cursor=cursors[-1] if cursors else None,
             ),

@@ -66,7 +66,7 @@ class Context(BaseContext):
 
     def reference(
         self, kind: Kind, source: str, native_id: str | None, info: Info
-    ) -> Reference | None | Awaitable[Reference | None]:
+    ) -> Reference | Awaitable[Reference | None] | None:
         if native_id is None:
             return None
         key = (kind, source, native_id)

@@ -39,8 +39,11 @@ def _with_code(error: GraphQLError) -> GraphQLError:
     elif original is not None:
         # An unexpected exception: its text may hold anything (URLs, payloads). Hide it.
         return GraphQLError(
-            "internal error", nodes=error.nodes, path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR"}, original_error=original,
+            "internal error",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR"},
+            original_error=original,
         )
     elif "code" not in extensions:
         extensions["code"] = "GRAPHQL_VALIDATION_FAILED"

@@ -37,7 +37,9 @@ class Node:
         record: Any = self
         return info.context.gateway.sources[record.source]  # type: ignore[return-value]
 
-    @strawberry.field(description="The vendor's JSON for this object, unchanged (for debugging and BI).")
+    @strawberry.field(
+        description="The vendor's JSON for this object, unchanged (for debugging and BI)."
+    )
     def raw(self) -> JSON | None:
         record: Any = self
         return record.raw

@@ -26,11 +26,17 @@ class Project(Node):
         return isinstance(obj, models.Project)
 
     name: str = strawberry.field(description="The project's name.")
-    code: str | None = strawberry.field(description="The project's short code, when the vendor has one.")
+    code: str | None = strawberry.field(
+        description="The project's short code, when the vendor has one."
+    )
     active: bool = strawberry.field(description="False for archived projects.")
-    billable: bool | None = strawberry.field(description="Whether the project is billable, when known.")
+    billable: bool | None = strawberry.field(
+        description="Whether the project is billable, when known."
+    )
     created_at: datetime | None = strawberry.field(description="When the vendor created it (UTC).")
-    updated_at: datetime | None = strawberry.field(description="When the vendor last changed it (UTC).")
+    updated_at: datetime | None = strawberry.field(
+        description="When the vendor last changed it (UTC)."
+    )
 
     @strawberry.field(description="The client the project is done for.")
     def client(self, info: Info) -> Annotated[Client, strawberry.lazy("schema.clients")] | None:
@@ -51,7 +57,9 @@ class Project(Node):
 
         record: Any = self
         flt = TimeEntryFilter(
-            sources=[record.source], date_from=from_, date_to=to,
+            sources=[record.source],
+            date_from=from_,
+            date_to=to,
             project_ids=[ids.GlobalId(Kind.PROJECT, record.source, record.id)],
         )
         return await list_time_entries(info, flt, first=first, after=after, order=order)

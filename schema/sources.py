@@ -16,7 +16,7 @@ class Capabilities:
         description="Object types the vendor has: TimeEntry, Project, User, Client, Task."
     )
     filters_pushed_down: list[str] = strawberry.field(
-        description="Time-entry filters the vendor applies itself (others are applied by Hourglass)."
+        description="Time-entry filters the vendor applies itself (Hourglass applies the rest)."
     )
     writes: bool = strawberry.field(description="Whether time entries can be created or changed.")
     timers: bool = strawberry.field(description="Whether timers can be started and stopped.")
@@ -43,7 +43,9 @@ class Source:
         return Capabilities(
             kinds=sorted(k.value for k in caps.kinds),
             filters_pushed_down=sorted(caps.pushed_filters),
-            writes=caps.writes, timers=caps.timers, webhooks=caps.webhooks,
+            writes=caps.writes,
+            timers=caps.timers,
+            webhooks=caps.webhooks,
         )
 
     @strawberry.field(description="Health as Hourglass sees it: OK, or why not.")

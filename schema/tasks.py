@@ -23,9 +23,13 @@ class Task(Node):
 
     name: str = strawberry.field(description="The task's name.")
     active: bool = strawberry.field(description="False for archived or closed tasks.")
-    billable: bool | None = strawberry.field(description="Whether time on it is billable by default.")
+    billable: bool | None = strawberry.field(
+        description="Whether time on it is billable by default."
+    )
 
-    @strawberry.field(description="The project the task belongs to, for vendors whose tasks belong to one.")
+    @strawberry.field(
+        description="The project the task belongs to, for vendors whose tasks belong to one."
+    )
     def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.projects")] | None:
         record: Any = self
         return info.context.reference(Kind.PROJECT, record.source, record.project_id, info)  # type: ignore[return-value]

@@ -32,20 +32,32 @@ class TimeEntry(Node):
     def is_type_of(cls, obj: Any, _info: Any) -> bool:
         return isinstance(obj, models.TimeEntry)
 
-    date: date = strawberry.field(description="The day the time counts for (in the tracker's own calendar).")
+    date: date = strawberry.field(
+        description="The day the time counts for (in the tracker's own calendar)."
+    )
     start: datetime | None = strawberry.field(
         description="Start (UTC); null for vendors that record only a date and a duration."
     )
-    end: datetime | None = strawberry.field(description="End (UTC); null while running or for date-only vendors.")
+    end: datetime | None = strawberry.field(
+        description="End (UTC); null while running or for date-only vendors."
+    )
     duration_seconds: int = strawberry.field(
         description="Tracked seconds; for a running entry, the time elapsed when it was read."
     )
     running: bool = strawberry.field(description="True while a timer is running on this entry.")
-    billable: bool | None = strawberry.field(description="Whether the time is billable, when known.")
-    description: str | None = strawberry.field(description="The note or description the person wrote.")
+    billable: bool | None = strawberry.field(
+        description="Whether the time is billable, when known."
+    )
+    description: str | None = strawberry.field(
+        description="The note or description the person wrote."
+    )
     tags: list[str] = strawberry.field(description="Tags or labels, as the vendor names them.")
-    created_at: datetime | None = strawberry.field(description="When the vendor created the entry (UTC).")
-    updated_at: datetime | None = strawberry.field(description="When the vendor last changed the entry (UTC).")
+    created_at: datetime | None = strawberry.field(
+        description="When the vendor created the entry (UTC)."
+    )
+    updated_at: datetime | None = strawberry.field(
+        description="When the vendor last changed the entry (UTC)."
+    )
 
     @strawberry.field(description="Duration in decimal hours, rounded to 2 places (2.11 = 7596 s).")
     def hours(self) -> float:
@@ -73,7 +85,9 @@ class TimeEntry(Node):
         return _client_of(record, info)  # type: ignore[return-value]
 
 
-def _client_of(entry: models.TimeEntry, info: Info) -> Reference | None | Awaitable[Reference | None]:
+def _client_of(
+    entry: models.TimeEntry, info: Info
+) -> Reference | Awaitable[Reference | None] | None:
     ctx = info.context
     if entry.client_id or not entry.project_id:
         return ctx.reference(Kind.CLIENT, entry.source, entry.client_id, info)
@@ -82,7 +96,7 @@ def _client_of(entry: models.TimeEntry, info: Info) -> Reference | None | Awaita
         return _client_of_project(project, info)
 
     async def chained() -> Reference | None:
-        found = _client_of_project(await project, info)  # type: ignore[misc]
+        found = _client_of_project(await project, info)
         return await found if isawaitable(found) else found
 
     return chained()
@@ -99,7 +113,9 @@ async def list_time_entries(
 ) -> Connection[TimeEntry]:
     if not 0 <= first <= MAX_PAGE_SIZE:
         raise UserInputError(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
-    listing = await info.context.gateway.time_entries(flt, first=first, after=after, order=order.domain())
+    listing = await info.context.gateway.time_entries(
+        flt, first=first, after=after, order=order.domain()
+    )
     for outcome in listing.outcomes:
         if outcome.error is not None:
             info.context.problems.add(outcome.error, info.path.as_list(), "timeEntries")
@@ -108,7 +124,7 @@ async def list_time_entries(
 
 
 async def _prefetch(entries: list[models.TimeEntry], info: Info) -> None:
-    """Load every reference the selection asks for once for the whole page (no coroutine per entry)."""
+    """Load the references the selection asks for once per page (no coroutine per entry)."""
     selected = node_selection(info)
     ctx = info.context
     wants_client = "client" in selected or (

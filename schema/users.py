@@ -21,6 +21,12 @@ class User(Node):
     email: str | None = strawberry.field(description="Email address, when the vendor shares it.")
     timezone: str | None = strawberry.field(description="The user's IANA time zone, when known.")
     active: bool = strawberry.field(description="False for archived or deactivated users.")
-    role: str | None = strawberry.field(description="The user's role in the account, as the vendor names it.")
-    created_at: datetime | None = strawberry.field(description="When the vendor created the user (UTC).")
-    updated_at: datetime | None = strawberry.field(description="When the vendor last changed the user (UTC).")
+    role: str | None = strawberry.field(
+        description="The user's role in the account, as the vendor names it."
+    )
+    created_at: datetime | None = strawberry.field(
+        description="When the vendor created the user (UTC)."
+    )
+    updated_at: datetime | None = strawberry.field(
+        description="When the vendor last changed the user (UTC)."
+    )

@@ -24,7 +24,9 @@ def free_port() -> int:
 def serve(app: ASGIApp) -> Iterator[str]:
     """Run ``app`` with uvicorn on a free loopback port; yields its root URL."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on"))
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -56,7 +58,10 @@ async def app_client(
     from gateway.app import create_app
 
     app = create_app(settings, transports=transports, mounts=mounts)
-    async with app.router.lifespan_context(app), httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://hourglass", timeout=30
-    ) as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://hourglass", timeout=30
+        ) as client,
+    ):
         yield client

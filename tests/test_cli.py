@@ -32,7 +32,10 @@ def test_a_missing_credential_fails_at_start_naming_source_and_field(
     config.write_text(CONFIG)
     assert main(["check", "--config", str(config)]) == 2
     err = capsys.readouterr().err
-    assert "sources[0] ('harvest-main'): token: environment variable HOURGLASS_TEST_HARVEST_TOKEN is not set" in err
+    assert (
+        "sources[0] ('harvest-main'): token: environment variable HOURGLASS_TEST_HARVEST_TOKEN is not set"
+        in err
+    )
     assert "Traceback" not in err
 
 
@@ -49,7 +52,9 @@ def test_check_reaches_a_simulator_over_http(tmp_path: Path) -> None:
     port = free_port()
     sim = subprocess.Popen(
         [sys.executable, "-m", "gateway.cli", "simulate", "harvest", "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     try:
         assert sim.stdout is not None
@@ -62,7 +67,9 @@ def test_check_reaches_a_simulator_over_http(tmp_path: Path) -> None:
         config.write_text(block)
         result = subprocess.run(
             [sys.executable, "-m", "gateway.cli", "check", "--config", str(config)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert result.returncode == 0, result.stdout + result.stderr
         assert result.stdout.startswith("ok    harvest-demo (harvest):")
@@ -70,7 +77,9 @@ def test_check_reaches_a_simulator_over_http(tmp_path: Path) -> None:
         config.write_text(bad)
         result = subprocess.run(
             [sys.executable, "-m", "gateway.cli", "check", "--config", str(config)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert result.returncode == 1
         assert "FAIL  harvest-demo (harvest): UPSTREAM_AUTH_FAILED" in result.stdout
@@ -86,14 +95,19 @@ def test_serve_without_sources_falls_back_to_the_demo(tmp_path: Path) -> None:
     empty.write_text("log_level = 'INFO'\n")
     proc = subprocess.Popen(
         [sys.executable, "-m", "gateway.cli", "serve", "--config", str(empty), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         _wait_for(f"http://127.0.0.1:{port}/healthz")
         ready = httpx.get(f"http://127.0.0.1:{port}/readyz").json()
         assert "harvest-demo" in ready["sources"]
-        response = httpx.post(f"http://127.0.0.1:{port}/graphql", json={"query": "{ sources { name } }"},
-                              headers={"X-Request-ID": "req-42"})
+        response = httpx.post(
+            f"http://127.0.0.1:{port}/graphql",
+            json={"query": "{ sources { name } }"},
+            headers={"X-Request-ID": "req-42"},
+        )
         assert response.headers["x-request-id"] == "req-42"
     finally:
         proc.terminate()

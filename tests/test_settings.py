@@ -37,27 +37,60 @@ def test_secrets_come_from_the_environment(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "environ", "message"),
     [
-        pytest.param(GOOD, {}, "sources[0] ('harvest-main'): token: environment variable HARVEST_TOKEN is not set",
-                     id="missing-secret"),
-        pytest.param(GOOD.replace('account_id = "123456"\n', ""), {"HARVEST_TOKEN": "x"},
-                     "sources[0] ('harvest-main'): account_id: required field is missing", id="missing-field"),
-        pytest.param(GOOD.replace("Europe/London", "Mars/Olympus"), {"HARVEST_TOKEN": "x"},
-                     "sources[0] ('harvest-main'): timezone: Value error, 'Mars/Olympus' is not an IANA time zone name",
-                     id="bad-timezone"),
-        pytest.param(GOOD.replace('vendor = "harvest"', 'vendor = "timely"'), {"HARVEST_TOKEN": "x"},
-                     "sources[0] ('harvest-main'): vendor: 'timely' is not a supported vendor", id="unknown-vendor"),
-        pytest.param(GOOD + "colour = 1\n", {"HARVEST_TOKEN": "x"},
-                     "sources[0] ('harvest-main'): colour: unknown field", id="typo"),
-        pytest.param(GOOD.replace('name = "harvest-main"', 'name = "Harvest Main"'), {"HARVEST_TOKEN": "x"},
-                     "name: Value error, use lowercase letters", id="bad-name"),
-        pytest.param(GOOD + GOOD.replace("request_deadline = 20", ""), {"HARVEST_TOKEN": "x"},
-                     "sources[1] ('harvest-main'): name: 'harvest-main' is used by another source", id="duplicate"),
-        pytest.param(GOOD.replace("20", "90"), {"HARVEST_TOKEN": "x"},
-                     "request_deadline: Input should be less than or equal to 30", id="deadline-cap"),
+        pytest.param(
+            GOOD,
+            {},
+            "sources[0] ('harvest-main'): token: environment variable HARVEST_TOKEN is not set",
+            id="missing-secret",
+        ),
+        pytest.param(
+            GOOD.replace('account_id = "123456"\n', ""),
+            {"HARVEST_TOKEN": "x"},
+            "sources[0] ('harvest-main'): account_id: required field is missing",
+            id="missing-field",
+        ),
+        pytest.param(
+            GOOD.replace("Europe/London", "Mars/Olympus"),
+            {"HARVEST_TOKEN": "x"},
+            "sources[0] ('harvest-main'): timezone: Value error, 'Mars/Olympus' is not an IANA time zone name",
+            id="bad-timezone",
+        ),
+        pytest.param(
+            GOOD.replace('vendor = "harvest"', 'vendor = "timely"'),
+            {"HARVEST_TOKEN": "x"},
+            "sources[0] ('harvest-main'): vendor: 'timely' is not a supported vendor",
+            id="unknown-vendor",
+        ),
+        pytest.param(
+            GOOD + "colour = 1\n",
+            {"HARVEST_TOKEN": "x"},
+            "sources[0] ('harvest-main'): colour: unknown field",
+            id="typo",
+        ),
+        pytest.param(
+            GOOD.replace('name = "harvest-main"', 'name = "Harvest Main"'),
+            {"HARVEST_TOKEN": "x"},
+            "name: Value error, use lowercase letters",
+            id="bad-name",
+        ),
+        pytest.param(
+            GOOD + GOOD.replace("request_deadline = 20", ""),
+            {"HARVEST_TOKEN": "x"},
+            "sources[1] ('harvest-main'): name: 'harvest-main' is used by another source",
+            id="duplicate",
+        ),
+        pytest.param(
+            GOOD.replace("20", "90"),
+            {"HARVEST_TOKEN": "x"},
+            "request_deadline: Input should be less than or equal to 30",
+            id="deadline-cap",
+        ),
         pytest.param("sources = [", {}, "is not valid TOML", id="bad-toml"),
     ],
 )
-def test_problems_name_the_source_and_field(tmp_path: Path, text: str, environ: dict[str, str], message: str) -> None:
+def test_problems_name_the_source_and_field(
+    tmp_path: Path, text: str, environ: dict[str, str], message: str
+) -> None:
     with pytest.raises(ConfigError) as raised:
         load_settings(write(tmp_path, text), environ=environ)
     assert message in str(raised.value)

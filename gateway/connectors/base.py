@@ -135,7 +135,7 @@ class TimeEntryDraft:
 
 
 class TimeEntryWriter(Protocol):
-    """Connectors with ``capabilities.writes``. Writes are never retried blindly (not idempotent)."""
+    """Connectors with ``capabilities.writes``. Writes are never retried blindly."""
 
     async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry: ...
 
@@ -148,9 +148,11 @@ class TimerControl(Protocol):
     """Connectors with ``capabilities.timers``."""
 
     async def start_timer(self, draft: TimeEntryDraft) -> TimeEntry:
-        """Start a timer now (``draft.start`` if the vendor accepts one); returns the running entry."""
+        """Start a timer now (at ``draft.start`` if the vendor takes one); returns the entry."""
 
-    async def stop_timer(self, native_id: str | None = None, *, user_id: str | None = None) -> TimeEntry:
+    async def stop_timer(
+        self, native_id: str | None = None, *, user_id: str | None = None
+    ) -> TimeEntry:
         """Stop a running entry (by id, or the user's current timer); returns the stopped entry."""
 
 

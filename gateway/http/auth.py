@@ -38,7 +38,9 @@ class TokenProvider(Protocol):
 class BearerTokenAuth(httpx.Auth):
     """``Authorization: Bearer <token>`` from a provider; on 401, renew once and resend."""
 
-    def __init__(self, provider: TokenProvider, *, reject_statuses: frozenset[int] = frozenset({401})) -> None:
+    def __init__(
+        self, provider: TokenProvider, *, reject_statuses: frozenset[int] = frozenset({401})
+    ) -> None:
         self._provider = provider
         self._reject = reject_statuses
 

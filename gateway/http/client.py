@@ -38,7 +38,12 @@ class _DeadlineTimeouts(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         left = remaining()
         budget = self._timeout if left is None else max(0.001, min(self._timeout, left))
-        request.extensions["timeout"] = {"connect": budget, "read": budget, "write": budget, "pool": budget}
+        request.extensions["timeout"] = {
+            "connect": budget,
+            "read": budget,
+            "write": budget,
+            "pool": budget,
+        }
         return await self._inner.handle_async_request(request)
 
     async def aclose(self) -> None:
@@ -53,9 +58,12 @@ def build_client(
     transport: httpx.AsyncBaseTransport | None = None,
     rng: random.Random | None = None,
 ) -> httpx.AsyncClient:
-    """``transport`` replaces the network: a simulator's ``ASGITransport`` or a ``MockTransport``."""
+    """``transport`` replaces the network (a simulator's ``ASGITransport``, a ``MockTransport``)."""
     network = transport or httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(max_connections=options.max_connections, max_keepalive_connections=options.max_connections)
+        limits=httpx.Limits(
+            max_connections=options.max_connections,
+            max_keepalive_connections=options.max_connections,
+        )
     )
     stack: httpx.AsyncBaseTransport = _DeadlineTimeouts(network, options.timeout)
     stack = RateLimitTransport(

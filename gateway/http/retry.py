@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import random
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 import httpx
 
@@ -85,7 +85,11 @@ class RetryTransport(httpx.AsyncBaseTransport):
             except httpx.TransportError:
                 failures += 1
                 wait = self._policy.backoff(failures, self._rng)
-                if not retryable or failures >= self._policy.max_attempts or not _fits_deadline(wait):
+                if (
+                    not retryable
+                    or failures >= self._policy.max_attempts
+                    or not _fits_deadline(wait)
+                ):
                     raise
             else:
                 if not retryable or response.status_code not in self._policy.retry_statuses:

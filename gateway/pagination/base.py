@@ -37,7 +37,7 @@ class PageRequest:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One decoded page: its items (already extracted by the connector), the raw body and headers."""
+    """One decoded page: its items (extracted by the connector), the raw body and headers."""
 
     request: PageRequest
     items: list[Any]

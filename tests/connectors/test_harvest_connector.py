@@ -23,7 +23,9 @@ from tests.conftest import app_client, gql
 TODAY = date(2026, 3, 16)
 
 
-def harvest(sim_limit: tuple[int, float] | None = None, **overrides: Any) -> tuple[Any, dict[str, Any]]:
+def harvest(
+    sim_limit: tuple[int, float] | None = None, **overrides: Any
+) -> tuple[Any, dict[str, Any]]:
     app = create_app(SimulatorConfig(seed=7, today=TODAY, rate_limit=sim_limit))
     entry = {**demo_source("http://harvest.sim"), **overrides}
     return app, entry
@@ -66,8 +68,10 @@ async def test_a_lower_vendor_limit_is_honoured_through_retry_after() -> None:
     # The simulator allows 40/s while the connector believes 100/s: 429s happen, are waited
     # out as Retry-After says, and every call still completes.
     app, entry = harvest(sim_limit=(40, 1.0), rate_limit={"requests": 100, "per_seconds": 1.0})
-    gateway = build_gateway(settings_from_dict({"sources": [entry]}, environ={}),
-                            {"harvest-demo": httpx.ASGITransport(app=app)})
+    gateway = build_gateway(
+        settings_from_dict({"sources": [entry]}, environ={}),
+        {"harvest-demo": httpx.ASGITransport(app=app)},
+    )
     try:
         ids = (await entry_ids(gateway, 30))[:120]
         connector = gateway.sources["harvest-demo"].connector
@@ -78,7 +82,9 @@ async def test_a_lower_vendor_limit_is_honoured_through_retry_after() -> None:
     assert (await stats(app))["rate_limited"] > 0
 
 
-async def test_a_bad_token_is_one_auth_error_with_no_secret(caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_bad_token_is_one_auth_error_with_no_secret(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     app, entry = harvest(token="wrong-token-value-123456")
     settings = settings_from_dict({"sources": [entry]}, environ={})
     query = "{ timeEntries(first: 50) { nodes { id user { name } } sourceResults { source complete problem { code } } } }"
@@ -99,8 +105,10 @@ async def test_a_bad_token_is_one_auth_error_with_no_secret(caplog: pytest.LogCa
 
 async def test_the_connector_refuses_to_hide_a_bad_token_from_check() -> None:
     app, entry = harvest(token="nope-nope-nope")
-    gateway = build_gateway(settings_from_dict({"sources": [entry]}, environ={}),
-                            {"harvest-demo": httpx.ASGITransport(app=app)})
+    gateway = build_gateway(
+        settings_from_dict({"sources": [entry]}, environ={}),
+        {"harvest-demo": httpx.ASGITransport(app=app)},
+    )
     try:
         with pytest.raises(UpstreamAuthError) as raised:
             await gateway.sources["harvest-demo"].connector.whoami()
@@ -112,8 +120,11 @@ async def test_the_connector_refuses_to_hide_a_bad_token_from_check() -> None:
 @pytest.mark.parametrize(
     ("query", "params"),
     [
-        pytest.param(TimeEntryQuery(date_from=date(2026, 3, 1), date_to=date(2026, 3, 2)),
-                     {"from": "2026-03-01", "to": "2026-03-02"}, id="dates"),
+        pytest.param(
+            TimeEntryQuery(date_from=date(2026, 3, 1), date_to=date(2026, 3, 2)),
+            {"from": "2026-03-01", "to": "2026-03-02"},
+            id="dates",
+        ),
         pytest.param(TimeEntryQuery(user_ids=frozenset({"7"})), {"user_id": "7"}, id="one-user"),
         pytest.param(TimeEntryQuery(user_ids=frozenset({"7", "8"})), {}, id="two-users-local"),
         pytest.param(TimeEntryQuery(running=True), {"is_running": "true"}, id="running"),
@@ -121,8 +132,10 @@ async def test_the_connector_refuses_to_hide_a_bad_token_from_check() -> None:
 )
 async def test_filters_are_pushed_down(query: TimeEntryQuery, params: dict[str, str]) -> None:
     app, entry = harvest()
-    gateway = build_gateway(settings_from_dict({"sources": [entry]}, environ={}),
-                            {"harvest-demo": httpx.ASGITransport(app=app)})
+    gateway = build_gateway(
+        settings_from_dict({"sources": [entry]}, environ={}),
+        {"harvest-demo": httpx.ASGITransport(app=app)},
+    )
     try:
         [e async for e in gateway.sources["harvest-demo"].connector.time_entries(query)]
     finally:

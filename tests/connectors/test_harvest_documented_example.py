@@ -13,7 +13,9 @@ import yaml
 from gateway.settings import settings_from_dict
 from tests.conftest import app_client, gql
 
-SPEC = Path(__file__).resolve().parents[3] / "shared" / "vendors" / "specs" / "harvest-v2.openapi.yaml"
+SPEC = (
+    Path(__file__).resolve().parents[3] / "shared" / "vendors" / "specs" / "harvest-v2.openapi.yaml"
+)
 
 
 @cache
@@ -36,8 +38,17 @@ def spec_mock(request: httpx.Request) -> httpx.Response:
 @pytest.mark.skipif(not SPEC.exists(), reason="shared/vendors/specs is not beside the checkout")
 async def test_documented_entry_636709355_maps_exactly() -> None:
     settings = settings_from_dict(
-        {"sources": [{"name": "acme", "vendor": "harvest", "token": "t0ken-for-tests",
-                      "account_id": "123", "timezone": "America/New_York"}]},
+        {
+            "sources": [
+                {
+                    "name": "acme",
+                    "vendor": "harvest",
+                    "token": "t0ken-for-tests",
+                    "account_id": "123",
+                    "timezone": "America/New_York",
+                }
+            ]
+        },
         environ={},
     )
     query = """{ timeEntries(first: 10, from: "2017-03-01", to: "2017-03-31") { nodes {

@@ -53,7 +53,9 @@ async def test_500_nested_entries_cost_one_page_and_one_call_per_reference_type(
     assert "errors" not in body
     nodes = body["data"]["timeEntries"]["nodes"]
     assert len(nodes) == 500
-    assert all(n["user"]["name"] and n["project"]["client"]["name"] and n["task"]["name"] for n in nodes)
+    assert all(
+        n["user"]["name"] and n["project"]["client"]["name"] and n["task"]["name"] for n in nodes
+    )
     calls = await harvest_calls(client)
     assert calls.get("GET /v2/time_entries") == 1
     for route in ("GET /v2/users", "GET /v2/projects", "GET /v2/clients", "GET /v2/tasks"):
@@ -65,7 +67,9 @@ async def test_500_nested_entries_cost_one_page_and_one_call_per_reference_type(
     assert sum((await harvest_calls(client)).values()) - sum(calls.values()) <= 1
 
 
-async def test_paging_a_90_day_range_returns_each_entry_once_in_order(client: httpx.AsyncClient) -> None:
+async def test_paging_a_90_day_range_returns_each_entry_once_in_order(
+    client: httpx.AsyncClient,
+) -> None:
     today = datetime.now(UTC).date()
     start = today - timedelta(days=89)
     query = """query($after: String, $from: Date, $to: Date) {
@@ -75,7 +79,9 @@ async def test_paging_a_90_day_range_returns_each_entry_once_in_order(client: ht
     dates: list[str] = []
     after = None
     for _ in range(200):
-        body = await gql(client, query, after=after, **{"from": start.isoformat(), "to": today.isoformat()})
+        body = await gql(
+            client, query, after=after, **{"from": start.isoformat(), "to": today.isoformat()}
+        )
         assert "errors" not in body, body["errors"]
         page = body["data"]["timeEntries"]
         seen += [e["node"]["id"] for e in page["edges"]]
@@ -98,7 +104,10 @@ async def _simulator_total(client: httpx.AsyncClient, start: str, end: str) -> i
     response = await client.get(
         "/simulators/harvest/v2/time_entries",
         params={"from": start, "to": end, "per_page": 1},
-        headers={"Authorization": f"Bearer {entry['token']}", "Harvest-Account-Id": str(entry["account_id"])},
+        headers={
+            "Authorization": f"Bearer {entry['token']}",
+            "Harvest-Account-Id": str(entry["account_id"]),
+        },
     )
     total: int = response.json()["total_entries"]
     return total

@@ -18,7 +18,9 @@ from gateway.pagination import (
 
 
 def page(request: PageRequest, body: Any, items: list[Any] | None = None) -> Page:
-    return Page(request, items if items is not None else body.get("items", []), body, httpx.Headers())
+    return Page(
+        request, items if items is not None else body.get("items", []), body, httpx.Headers()
+    )
 
 
 @pytest.mark.parametrize(
@@ -26,7 +28,9 @@ def page(request: PageRequest, body: Any, items: list[Any] | None = None) -> Pag
     [
         pytest.param({"items": [1], "next_page": 2}, (("page", "2"),), id="next"),
         pytest.param({"items": [1], "next_page": None}, None, id="last"),
-        pytest.param({"items": [], "next_page": 3}, None, id="empty-page-ends-even-if-envelope-lies"),
+        pytest.param(
+            {"items": [], "next_page": 3}, None, id="empty-page-ends-even-if-envelope-lies"
+        ),
     ],
 )
 def test_page_number(body: dict[str, Any], expected: tuple[tuple[str, str], ...] | None) -> None:
@@ -37,14 +41,22 @@ def test_page_number(body: dict[str, Any], expected: tuple[tuple[str, str], ...]
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        pytest.param({"items": [1], "links": {"next": "https://h/v2/users?cursor=abc&per_page=2000&ref=next_cursor"}},
-                     "https://h/v2/users?cursor=abc&per_page=2000&ref=next_cursor", id="follows-as-given"),
+        pytest.param(
+            {
+                "items": [1],
+                "links": {"next": "https://h/v2/users?cursor=abc&per_page=2000&ref=next_cursor"},
+            },
+            "https://h/v2/users?cursor=abc&per_page=2000&ref=next_cursor",
+            id="follows-as-given",
+        ),
         pytest.param({"items": [1], "links": {"next": None}}, None, id="last"),
         pytest.param({"items": [1]}, None, id="no-links"),
     ],
 )
 def test_link_next(body: dict[str, Any], expected: str | None) -> None:
-    nxt = LinkNextPaginator().next_request(page(PageRequest("users", (("per_page", "2000"),)), body))
+    nxt = LinkNextPaginator().next_request(
+        page(PageRequest("users", (("per_page", "2000"),)), body)
+    )
     assert (nxt.url if nxt else None) == expected
     assert nxt is None or nxt.params == ()
 

@@ -41,6 +41,9 @@ async def test_stats_count_by_route_and_status_and_reset(app: FastAPI) -> None:
         assert stats["requests"] == {"GET /v1/things/{thing_id}": 2, "GET /nope": 1}
         assert stats["responses"] == {"200": 2, "404": 1}
         log = (await c.get("/_simulator/requests")).json()
-        assert [(r["path"], r["query"]) for r in log][:2] == [("/v1/things/1", ""), ("/v1/things/2", "x=1")]
+        assert [(r["path"], r["query"]) for r in log][:2] == [
+            ("/v1/things/1", ""),
+            ("/v1/things/2", "x=1"),
+        ]
         await c.post("/_simulator/reset")
         assert (await c.get("/_simulator/stats")).json()["total_requests"] == 0

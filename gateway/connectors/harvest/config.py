@@ -16,7 +16,7 @@ class HarvestSource(SourceConfig):
     vendor: Literal["harvest"]
     token: SecretStr
     account_id: str
-    # The account's time zone: ``started_time``/``ended_time`` ("3:00pm") are wall-clock times in it.
+    # The account's zone: ``started_time``/``ended_time`` ("3:00pm") are wall-clock times in it.
     timezone: str = "UTC"
 
     @field_validator("account_id", mode="before")

@@ -47,7 +47,9 @@ class HarvestConnector:
     capabilities = Capabilities(
         kinds=frozenset(Kind),
         time_entry_order=Order.DESC,
-        pushed_filters=frozenset({"from", "to", "updatedSince", "running", "userIds", "projectIds", "clientIds"}),
+        pushed_filters=frozenset(
+            {"from", "to", "updatedSince", "running", "userIds", "projectIds", "clientIds"}
+        ),
         writes=False,
     )
 
@@ -57,7 +59,9 @@ class HarvestConnector:
         self._upstream = upstream
 
     def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
-        first = PageRequest("time_entries").with_params(per_page=PER_PAGE, **_time_entry_params(query))
+        first = PageRequest("time_entries").with_params(
+            per_page=PER_PAGE, **_time_entry_params(query)
+        )
         return self._entries(first)
 
     async def _entries(self, first: PageRequest) -> AsyncIterator[TimeEntry]:
@@ -93,7 +97,9 @@ class HarvestConnector:
 
     async def whoami(self) -> str:
         me = (await self._upstream.get("users/me")).body
-        return f"{me.get('first_name', '')} {me.get('last_name', '')} <{me.get('email', '')}>".strip()
+        return (
+            f"{me.get('first_name', '')} {me.get('last_name', '')} <{me.get('email', '')}>".strip()
+        )
 
     async def aclose(self) -> None:
         await self._upstream.aclose()
@@ -106,7 +112,9 @@ def _time_entry_params(query: TimeEntryQuery) -> dict[str, str | int | None]:
     return {
         "from": query.date_from.isoformat() if query.date_from else None,
         "to": query.date_to.isoformat() if query.date_to else None,
-        "updated_since": query.updated_since.isoformat().replace("+00:00", "Z") if query.updated_since else None,
+        "updated_since": query.updated_since.isoformat().replace("+00:00", "Z")
+        if query.updated_since
+        else None,
         "is_running": None if query.running is None else str(query.running).lower(),
         "user_id": single(query.user_ids),
         "project_id": single(query.project_ids),
@@ -116,7 +124,9 @@ def _time_entry_params(query: TimeEntryQuery) -> dict[str, str | int | None]:
 
 def create_connector(config: HarvestSource, context: ConnectorContext) -> HarvestConnector:
     requests, window = (
-        (config.rate_limit.requests, config.rate_limit.per_seconds) if config.rate_limit else RATE_LIMIT
+        (config.rate_limit.requests, config.rate_limit.per_seconds)
+        if config.rate_limit
+        else RATE_LIMIT
     )
     base_url = (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/"
     client = build_client(

@@ -82,14 +82,21 @@ def task(source: str, raw: TaskPayload) -> Task:
     )
 
 
-def time_entry(source: str, raw: TimeEntryPayload, zone: ZoneInfo, now: datetime | None = None) -> TimeEntry:
+def time_entry(
+    source: str, raw: TimeEntryPayload, zone: ZoneInfo, now: datetime | None = None
+) -> TimeEntry:
     """``hours`` is the duration (it already includes a running timer); ``started_time`` and
     ``ended_time`` are wall-clock times in the account's zone, present only on accounts that
     track timestamps."""
     day = parse_date(raw["spent_date"])
     running = bool(raw.get("is_running"))
-    started, ended = parse_wall_clock(raw.get("started_time")), parse_wall_clock(raw.get("ended_time"))
-    start = local_to_utc(day, started, zone) if started else parse_datetime(raw.get("timer_started_at"))
+    started, ended = (
+        parse_wall_clock(raw.get("started_time")),
+        parse_wall_clock(raw.get("ended_time")),
+    )
+    start = (
+        local_to_utc(day, started, zone) if started else parse_datetime(raw.get("timer_started_at"))
+    )
     end = local_to_utc(day, ended, zone) if ended and not running else None
     if start and end and end < start:  # an entry that ran past midnight
         end += timedelta(days=1)

@@ -161,8 +161,14 @@ def install(app: FastAPI, state: SimulatorState) -> None:
     async def requests_log() -> JSONResponse:
         return JSONResponse(
             [
-                {"method": r.method, "path": r.path, "route": r.route, "query": r.query,
-                 "body": r.body, "status": r.status}
+                {
+                    "method": r.method,
+                    "path": r.path,
+                    "route": r.route,
+                    "query": r.query,
+                    "body": r.body,
+                    "status": r.status,
+                }
                 for r in state.log
             ]
         )
