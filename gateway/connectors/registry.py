@@ -10,6 +10,7 @@ import importlib
 from types import ModuleType
 
 CONNECTORS: dict[str, str] = {
+    "everhour": "gateway.connectors.everhour",
     "harvest": "gateway.connectors.harvest",
     "hustle": "gateway.connectors.hustle",
 }
