@@ -12,6 +12,7 @@ from types import ModuleType
 CONNECTORS: dict[str, str] = {
     "everhour": "gateway.connectors.everhour",
     "harvest": "gateway.connectors.harvest",
+    "hubplanner": "gateway.connectors.hubplanner",
     "hustle": "gateway.connectors.hustle",
 }
 
