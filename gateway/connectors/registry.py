@@ -10,6 +10,7 @@ import importlib
 from types import ModuleType
 
 CONNECTORS: dict[str, str] = {
+    "clockify": "gateway.connectors.clockify",
     "everhour": "gateway.connectors.everhour",
     "harvest": "gateway.connectors.harvest",
     "hubplanner": "gateway.connectors.hubplanner",

@@ -1,0 +1,207 @@
+"""Clockify JSON -> domain objects, and drafts -> request bodies. Pure functions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from gateway.connectors.base import TimeEntryDraft
+from gateway.connectors.clockify.payloads import (
+    ClientPayload,
+    ProjectPayload,
+    ReportEntryPayload,
+    TaskPayload,
+    TimeEntryPayload,
+    UserPayload,
+)
+from gateway.errors import UserInputError
+from gateway.models import Client, Project, Task, TimeEntry, User
+from gateway.normalize import parse_datetime, parse_iso_duration
+
+
+def user(source: str, raw: UserPayload) -> User:
+    settings = raw.get("settings") or {}
+    return User(
+        source=source,
+        id=raw["id"],
+        name=raw.get("name") or raw.get("email") or raw["id"],
+        email=raw.get("email"),
+        timezone=settings.get("timeZone"),
+        active=raw.get("status", "ACTIVE") == "ACTIVE",
+        raw=raw,
+    )
+
+
+def client(source: str, raw: ClientPayload) -> Client:
+    return Client(
+        source=source,
+        id=raw["id"],
+        name=raw["name"],
+        active=not raw.get("archived", False),
+        currency=raw.get("currencyCode"),
+        raw=raw,
+    )
+
+
+def project(source: str, raw: ProjectPayload) -> Project:
+    return Project(
+        source=source,
+        id=raw["id"],
+        name=raw["name"],
+        client_id=raw.get("clientId") or None,
+        active=not raw.get("archived", False),
+        billable=raw.get("billable"),
+        raw=raw,
+    )
+
+
+def task(source: str, raw: TaskPayload) -> Task:
+    return Task(
+        source=source,
+        id=raw["id"],
+        name=raw["name"],
+        project_id=raw.get("projectId"),
+        active=raw.get("status", "ACTIVE") == "ACTIVE",
+        billable=raw.get("billable"),
+        raw=raw,
+    )
+
+
+def iso_duration_seconds(text: str | None) -> int | None:
+    """Clockify's ``timeInterval.duration`` (``"PT1H30M"``, ``"PT0S"``; null while running)."""
+    return parse_iso_duration(text)
+
+
+def _seconds(
+    start: datetime, end: datetime | None, stated: int | None, now: datetime | None
+) -> int:
+    if stated is not None:
+        return stated
+    # Running (no end, no duration): the elapsed time when read, as the model asks.
+    return max(0, int(((end or now or datetime.now(UTC)) - start).total_seconds()))
+
+
+def time_entry(
+    source: str, raw: TimeEntryPayload, zone: ZoneInfo, now: datetime | None = None
+) -> TimeEntry:
+    """An entry of the regular API: ISO 8601 duration, ``end: null`` while running."""
+    interval = raw["timeInterval"]
+    start = parse_datetime(interval["start"])
+    assert start is not None  # every Clockify entry has a start
+    end = parse_datetime(interval.get("end"))
+    try:
+        stated = iso_duration_seconds(interval.get("duration"))
+    except ValueError:
+        stated = None  # an unexpected spelling: the interval itself is authoritative
+    return TimeEntry(
+        source=source,
+        id=raw["id"],
+        date=start.astimezone(zone).date(),
+        duration_seconds=_seconds(start, end, stated, now),
+        start=start,
+        end=end,
+        running=end is None,
+        billable=raw.get("billable"),
+        description=raw.get("description") or None,
+        tags=tuple(raw.get("tagIds") or ()),
+        user_id=raw.get("userId"),
+        project_id=raw.get("projectId") or None,
+        task_id=raw.get("taskId") or None,
+        raw=raw,
+    )
+
+
+def report_entry(
+    source: str, raw: ReportEntryPayload, zone: ZoneInfo, now: datetime | None = None
+) -> TimeEntry:
+    """An entry of the detailed report: integer-second duration, ``_id``, tags as objects."""
+    interval = raw["timeInterval"]
+    start = parse_datetime(interval["start"])
+    assert start is not None
+    end = parse_datetime(interval.get("end"))
+    stated = interval.get("duration")
+    return TimeEntry(
+        source=source,
+        id=raw["_id"],
+        date=start.astimezone(zone).date(),
+        duration_seconds=_seconds(
+            start, end, None if end is None or stated is None else int(stated), now
+        ),
+        start=start,
+        end=end,
+        running=end is None,
+        billable=raw.get("billable"),
+        description=raw.get("description") or None,
+        tags=tuple(t["id"] for t in raw.get("tags") or () if t.get("id")),
+        user_id=raw.get("userId"),
+        project_id=raw.get("projectId") or None,
+        task_id=raw.get("taskId") or None,
+        client_id=raw.get("clientId") or None,
+        raw=raw,
+    )
+
+
+def instant(value: datetime) -> str:
+    """Clockify's ``yyyy-MM-ddThh:mm:ssZ`` (UTC, whole seconds)."""
+    return value.astimezone(UTC).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def create_body(
+    draft: TimeEntryDraft, *, zone: ZoneInfo, timer: bool, now: datetime
+) -> dict[str, Any]:
+    """``POST .../time-entries``: a finished entry needs ``end`` or a duration; a timer none."""
+    start = draft.start or _day_start(draft, zone) or (now if timer else None)
+    if start is None:
+        raise UserInputError("Clockify needs `start` for a time entry")
+    end = None if timer else _end(draft, start)
+    if not timer and end is None:
+        raise UserInputError("Clockify needs `end` or `durationSeconds` for a finished time entry")
+    body: dict[str, Any] = {"start": instant(start)}
+    if end is not None:
+        body["end"] = instant(end)
+    return {**body, **_fields(draft)}
+
+
+def update_body(current: TimeEntryPayload, draft: TimeEntryDraft) -> dict[str, Any]:
+    """``PUT`` replaces the whole entry, so unset draft fields are filled from ``current``."""
+    interval = current["timeInterval"]
+    start = draft.start or parse_datetime(interval["start"])
+    assert start is not None
+    end = _end(draft, start) or parse_datetime(interval.get("end"))
+    body: dict[str, Any] = {
+        "start": instant(start),
+        "billable": current.get("billable", False),
+        "description": current.get("description") or "",
+        "projectId": current.get("projectId"),
+        "taskId": current.get("taskId"),
+        "tagIds": list(current.get("tagIds") or ()),
+    }
+    if end is not None:
+        body["end"] = instant(end)
+    return {**body, **_fields(draft)}
+
+
+def _day_start(draft: TimeEntryDraft, zone: ZoneInfo) -> datetime | None:
+    if draft.date is None:
+        return None
+    return datetime.combine(draft.date, datetime.min.time(), tzinfo=zone)
+
+
+def _end(draft: TimeEntryDraft, start: datetime) -> datetime | None:
+    if draft.end is not None:
+        return draft.end
+    if draft.duration_seconds is not None:
+        return start + timedelta(seconds=draft.duration_seconds)
+    return None
+
+
+def _fields(draft: TimeEntryDraft) -> dict[str, Any]:
+    fields = {
+        "billable": draft.billable,
+        "description": draft.description,
+        "projectId": draft.project_id,
+        "taskId": draft.task_id,
+        "tagIds": list(draft.tags) if draft.tags is not None else None,
+    }
+    return {k: v for k, v in fields.items() if v is not None}
