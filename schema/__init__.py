@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -15,7 +15,22 @@ from gateway.errors import HourglassError, UserInputError
 from gateway.models import Kind
 from gateway.service import ReferenceFilter, TimeEntryFilter
 from schema.clients import Client
-from schema.common import MAX_PAGE_SIZE, Connection, SortOrder
+from schema.common import (
+    MAX_PAGE_SIZE,
+    Active,
+    After,
+    ClientIds,
+    Connection,
+    First,
+    FromDate,
+    OrderArg,
+    ProjectIds,
+    Search,
+    SortOrder,
+    Sources,
+    ToDate,
+    UserIds,
+)
 from schema.context import Context, Info
 from schema.extensions import SourceProblems
 from schema.node import Node
@@ -53,13 +68,21 @@ class Query:
         return resolve_sources(info)
 
     @strawberry.field(description="Any object by its global id; null if it does not exist.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global id.")],
+    ) -> Node | None:
         return await info.context.gateway.node(id)  # type: ignore[return-value]
 
     @strawberry.field(
         description="Several objects by global id, in the same order (null where missing)."
     )
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
+    ) -> list[Node | None]:
         import asyncio
 
         return list(await asyncio.gather(*(info.context.gateway.node(i) for i in ids)))  # type: ignore[arg-type]
@@ -71,23 +94,29 @@ class Query:
     async def time_entries(
         self,
         info: Info,
-        first: int = 50,
-        after: str | None = None,
-        sources: list[str] | None = None,
-        from_: Annotated[
-            date | None, strawberry.argument(name="from", description="First day, inclusive.")
-        ] = None,
-        to: Annotated[date | None, strawberry.argument(description="Last day, inclusive.")] = None,
+        first: First = 50,
+        after: After = None,
+        sources: Sources = None,
+        from_: FromDate = None,
+        to: ToDate = None,
         updated_since: Annotated[
             datetime | None,
             strawberry.argument(description="Only entries changed at or after this time."),
         ] = None,
-        user_ids: IdList = None,
-        project_ids: IdList = None,
-        client_ids: IdList = None,
-        billable: bool | None = None,
-        running: bool | None = None,
-        order: SortOrder = SortOrder.DESC,
+        user_ids: UserIds = None,
+        project_ids: ProjectIds = None,
+        client_ids: ClientIds = None,
+        billable: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="Only billable (true) or non-billable (false) entries."
+            ),
+        ] = None,
+        running: Annotated[
+            bool | None,
+            strawberry.argument(description="Only running (true) or stopped (false) entries."),
+        ] = None,
+        order: OrderArg = SortOrder.DESC,
     ) -> Connection[TimeEntry]:
         flt = TimeEntryFilter(
             sources=sources,
@@ -106,12 +135,12 @@ class Query:
     async def projects(
         self,
         info: Info,
-        first: int = 100,
-        after: str | None = None,
-        sources: list[str] | None = None,
-        active: bool | None = None,
-        search: str | None = None,
-        client_ids: IdList = None,
+        first: First = 100,
+        after: After = None,
+        sources: Sources = None,
+        active: Active = None,
+        search: Search = None,
+        client_ids: ClientIds = None,
     ) -> Connection[Project]:
         flt = ReferenceFilter(sources, active, search, _gids(client_ids, Kind.CLIENT))
         return await _references(info, Kind.PROJECT, flt, first, after)  # type: ignore[return-value]
@@ -120,11 +149,11 @@ class Query:
     async def users(
         self,
         info: Info,
-        first: int = 100,
-        after: str | None = None,
-        sources: list[str] | None = None,
-        active: bool | None = None,
-        search: str | None = None,
+        first: First = 100,
+        after: After = None,
+        sources: Sources = None,
+        active: Active = None,
+        search: Search = None,
     ) -> Connection[User]:
         return await _references(
             info, Kind.USER, ReferenceFilter(sources, active, search), first, after
@@ -134,11 +163,11 @@ class Query:
     async def clients(
         self,
         info: Info,
-        first: int = 100,
-        after: str | None = None,
-        sources: list[str] | None = None,
-        active: bool | None = None,
-        search: str | None = None,
+        first: First = 100,
+        after: After = None,
+        sources: Sources = None,
+        active: Active = None,
+        search: Search = None,
     ) -> Connection[Client]:
         return await _references(
             info, Kind.CLIENT, ReferenceFilter(sources, active, search), first, after
@@ -148,11 +177,11 @@ class Query:
     async def tasks(
         self,
         info: Info,
-        first: int = 100,
-        after: str | None = None,
-        sources: list[str] | None = None,
-        active: bool | None = None,
-        search: str | None = None,
+        first: First = 100,
+        after: After = None,
+        sources: Sources = None,
+        active: Active = None,
+        search: Search = None,
     ) -> Connection[Task]:
         return await _references(
             info, Kind.TASK, ReferenceFilter(sources, active, search), first, after

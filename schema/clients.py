@@ -10,7 +10,7 @@ import strawberry
 from gateway import ids, models
 from gateway.models import Kind
 from gateway.service import ReferenceFilter
-from schema.common import Connection
+from schema.common import After, Connection, First
 from schema.context import Info
 from schema.node import Node
 
@@ -34,7 +34,7 @@ class Client(Node):
 
     @strawberry.field(description="This client's projects, by name.")
     async def projects(
-        self, info: Info, first: int = 100, after: str | None = None
+        self, info: Info, first: First = 100, after: After = None
     ) -> Connection[Annotated[Project, strawberry.lazy("schema.projects")]]:
         record: Any = self
         flt = ReferenceFilter(

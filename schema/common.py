@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 
@@ -22,6 +23,40 @@ class SortOrder(Enum):
 
     def domain(self) -> Order:
         return Order(self.value)
+
+
+def _arg(description: str) -> Any:
+    return strawberry.argument(description=description)
+
+
+# Arguments shared by every list field.
+First = Annotated[int, _arg(f"How many items to return (0 to {MAX_PAGE_SIZE}).")]
+After = Annotated[
+    str | None, _arg("Return items after this cursor (a previous `pageInfo.endCursor`).")
+]
+Sources = Annotated[
+    list[str] | None, _arg("Only these sources, by name; every source when omitted.")
+]
+Active = Annotated[bool | None, _arg("Only active (true) or only archived (false) objects.")]
+Search = Annotated[
+    str | None, _arg("Only objects whose name contains this text (case-insensitive).")
+]
+OrderArg = Annotated[
+    SortOrder, _arg("Most recent first (DESC, the default) or oldest first (ASC).")
+]
+FromDate = Annotated[
+    date | None, strawberry.argument(name="from", description="First day, inclusive.")
+]
+ToDate = Annotated[date | None, _arg("Last day, inclusive.")]
+
+
+UserIds = Annotated[list[strawberry.ID] | None, _arg("Only entries of these users (global ids).")]
+ProjectIds = Annotated[
+    list[strawberry.ID] | None, _arg("Only entries of these projects (global ids).")
+]
+ClientIds = Annotated[
+    list[strawberry.ID] | None, _arg("Only objects of these clients (global ids).")
+]
 
 
 @strawberry.type(description="Relay page information.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -10,7 +10,7 @@ import strawberry
 from gateway import ids, models
 from gateway.models import Kind
 from gateway.service import TimeEntryFilter
-from schema.common import Connection, SortOrder
+from schema.common import After, Connection, First, FromDate, OrderArg, SortOrder, ToDate
 from schema.context import Info
 from schema.node import Node
 
@@ -47,11 +47,11 @@ class Project(Node):
     async def time_entries(
         self,
         info: Info,
-        first: int = 100,
-        after: str | None = None,
-        from_: Annotated[date | None, strawberry.argument(name="from")] = None,
-        to: date | None = None,
-        order: SortOrder = SortOrder.DESC,
+        first: First = 100,
+        after: After = None,
+        from_: FromDate = None,
+        to: ToDate = None,
+        order: OrderArg = SortOrder.DESC,
     ) -> Connection[Annotated[TimeEntry, strawberry.lazy("schema.time_entries")]]:
         from schema.time_entries import list_time_entries
 

@@ -15,6 +15,7 @@ CONNECTORS: dict[str, str] = {
     "harvest": "gateway.connectors.harvest",
     "hubplanner": "gateway.connectors.hubplanner",
     "hustle": "gateway.connectors.hustle",
+    "toggl": "gateway.connectors.toggl",
 }
 
 

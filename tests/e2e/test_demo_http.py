@@ -133,3 +133,25 @@ async def test_graphiql_for_a_browser_and_health_endpoints(client: httpx.AsyncCl
     assert (await client.get("/healthz")).json() == {"status": "ok"}
     ready = (await client.get("/readyz")).json()
     assert ready["status"] == "ready" and "harvest-demo" in ready["sources"]
+
+
+async def test_hustle_says_what_it_supports_and_its_agents_are_users(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await gql(client, "{ sources { name capabilities { kinds } } }")
+    kinds = {s["name"]: s["capabilities"]["kinds"] for s in body["data"]["sources"]}
+    assert kinds["hustle-demo"] == ["Client", "Project", "User"]
+    users = await gql(
+        client,
+        "{ users(first: 5000) { nodes { source { name } } sourceResults { source complete } } }",
+    )
+    sources = {n["source"]["name"] for n in users["data"]["users"]["nodes"]}
+    assert "hustle-demo" in sources and "harvest-demo" in sources
+    entries = await gql(
+        client, "{ timeEntries(first: 5) { sourceResults { source supported complete } } }"
+    )
+    assert "errors" not in entries
+    hustle = next(
+        r for r in entries["data"]["timeEntries"]["sourceResults"] if r["source"] == "hustle-demo"
+    )
+    assert hustle == {"source": "hustle-demo", "supported": False, "complete": True}

@@ -1,0 +1,27 @@
+"""The schema describes itself: every type, field and argument of ours has a description."""
+
+from __future__ import annotations
+
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
+
+from schema import build_schema
+
+
+def test_every_type_field_and_argument_is_described() -> None:
+    schema = build_schema()._schema
+    missing: list[str] = []
+    for name, gql_type in schema.type_map.items():
+        if name.startswith("__") or not isinstance(
+            gql_type,
+            GraphQLObjectType | GraphQLInterfaceType | GraphQLEnumType | GraphQLInputObjectType,
+        ):
+            continue
+        if not gql_type.description:
+            missing.append(name)
+        for field_name, field in getattr(gql_type, "fields", {}).items():
+            if not field.description:
+                missing.append(f"{name}.{field_name}")
+            for arg_name, arg in getattr(field, "args", {}).items():
+                if not arg.description:
+                    missing.append(f"{name}.{field_name}({arg_name})")
+    assert missing == []
