@@ -1,0 +1,1 @@
+"""Benchmarks (not tests): upstream calls and time, next to their lower bounds."""
