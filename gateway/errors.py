@@ -64,3 +64,9 @@ class UpstreamNotFound(UpstreamError):
 
 class NotSupported(UpstreamError):
     code = "NOT_SUPPORTED"
+
+
+def unreadable(source: str) -> UpstreamBadResponse:
+    """For a vendor answer that broke our mapping (a missing key, a wrong type): the vendor
+    sent something Hourglass cannot read. The caller chains and logs the original exception."""
+    return UpstreamBadResponse(source, f"source {source!r} answered data Hourglass could not read")

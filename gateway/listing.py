@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -22,8 +23,9 @@ from typing import Any, Generic, TypeVar
 import orjson
 
 from gateway.connectors.base import Order
-from gateway.errors import UpstreamError, UserInputError
+from gateway.errors import UpstreamError, UserInputError, unreadable
 
+log = logging.getLogger("hourglass.listing")
 T = TypeVar("T")
 SortKey = tuple[Any, ...]
 
@@ -134,6 +136,12 @@ async def _ordered(
         except UpstreamError as exc:
             stream.outcome.complete = False
             stream.outcome.error = exc
+        except Exception:
+            log.exception(
+                "reading a source failed", extra={"fields": {"source": stream.outcome.source}}
+            )
+            stream.outcome.complete = False
+            stream.outcome.error = unreadable(stream.outcome.source)
         group.sort(key=lambda pair: pair[0], reverse=reverse)
         for pair in group:
             yield pair

@@ -9,6 +9,7 @@ aiodataloader's contract: a value or an exception per key).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial
@@ -16,8 +17,11 @@ from typing import Any
 
 from aiodataloader import DataLoader
 
+from gateway.errors import HourglassError, unreadable
 from gateway.models import Kind, Reference
 from gateway.service import Gateway
+
+log = logging.getLogger("hourglass.loaders")
 
 RefKey = tuple[str, str]  # (source, native id)
 REFERENCE_KINDS = (Kind.USER, Kind.PROJECT, Kind.CLIENT, Kind.TASK)
@@ -65,4 +69,10 @@ class Loaders:
         runtime = self._gateway.sources.get(source)
         if runtime is None or kind not in runtime.connector.capabilities.kinds:
             return [None] * len(ids)
-        return await runtime.references.get_many(kind, ids)
+        try:
+            return await runtime.references.get_many(kind, ids)
+        except HourglassError:
+            raise
+        except Exception as exc:
+            log.exception("reading a source failed", extra={"fields": {"source": source}})
+            raise unreadable(source) from exc

@@ -7,16 +7,25 @@ objects back into GraphQL types. Everything about fan-out, caching and ordering 
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
-from gateway.errors import NotSupported, UpstreamError, UpstreamNotFound, UserInputError
+from gateway.errors import (
+    NotSupported,
+    UpstreamError,
+    UpstreamNotFound,
+    UserInputError,
+    unreadable,
+)
 from gateway.ids import GlobalId, decode
 from gateway.listing import Listing, SortKey, SourceOutcome, SourceStream, decode_cursor, merge
 from gateway.models import Kind, Project, Record, Reference, TimeEntry
 from gateway.references import ReferenceStore
+
+log = logging.getLogger("hourglass.service")
 
 
 @dataclass(slots=True)
@@ -193,6 +202,11 @@ class Gateway:
         except UpstreamError as exc:
             outcome.complete = False
             outcome.error = exc
+            return []
+        except Exception:
+            log.exception("reading a source failed", extra={"fields": {"source": rt.name}})
+            outcome.complete = False
+            outcome.error = unreadable(rt.name)
             return []
 
     async def node(self, global_id: str) -> Record | None:
