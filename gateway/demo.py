@@ -7,14 +7,16 @@ mounted under ``/simulators/<vendor>`` so its ``/_simulator/stats`` can be read 
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import httpx
 from starlette.types import ASGIApp
 
 from gateway import simulators
-from gateway.connectors.registry import CONNECTORS
+from gateway.connectors.registry import CONNECTORS, vendor_module
 from gateway.settings import Settings, settings_from_dict
 from gateway.simulators.kit import SimulatorConfig
 
@@ -41,10 +43,14 @@ def build_demo(
     base = base or Settings()
     entries = []
     demo = Demo(settings=base)
+    # Each demo run starts fresh simulators, so rotated tokens must not outlive the run.
+    state = Path(tempfile.mkdtemp(prefix="hourglass-demo-"))
     for vendor in demo_vendors():
         package = simulators.load(vendor)
         app = package.create_app(SimulatorConfig(seed=seed, today=today, latency_ms=latency_ms))
         entry = dict(package.demo_source(f"http://{vendor}.simulator"))
+        if "token_store" in vendor_module(vendor).CONFIG.model_fields:
+            entry["token_store"] = str(state / f"{entry['name']}.json")
         entries.append(entry)
         demo.transports[str(entry["name"])] = httpx.ASGITransport(app=app)
         demo.mounts[f"/simulators/{vendor}"] = app

@@ -14,6 +14,7 @@ CONNECTORS: dict[str, str] = {
     "everhour": "gateway.connectors.everhour",
     "harvest": "gateway.connectors.harvest",
     "hubplanner": "gateway.connectors.hubplanner",
+    "hubstaff": "gateway.connectors.hubstaff",
     "hustle": "gateway.connectors.hustle",
     "toggl": "gateway.connectors.toggl",
 }

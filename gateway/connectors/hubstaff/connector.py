@@ -1,0 +1,536 @@
+"""Hubstaff v2: endpoints, pagination, limits and the rebuilding of time entries.
+
+- 1000 requests per hour per application (``budget.py``): paced before sending; a query that
+  cannot get the requests it needs in time fails fast with ``retryAfter``.
+- Lists page with ``page_start_id``/``page_limit`` (``gateway.pagination.start_id``), at the
+  largest page size Hubstaff serves (500), so every reference kind is one or two calls.
+- There is no time-entry list. Entries are sessions rebuilt from 10-minute activities
+  (``mapping.sessions``). ``time_slot`` ranges may span at most 7 days, so a range is cut into
+  7-day windows, newest first, fetched ``WINDOWS_AT_ONCE`` at a time concurrently; a session
+  crossing a window boundary is held back until the window before it has arrived, and one
+  crossing the query's edges is followed into the neighbouring day(s), so a session is always
+  whole and keeps one id whatever range it is asked through. Sessions come out newest first,
+  so a caller that wants only the latest entries stops after the first batch.
+- Per-day totals come from ``activities/daily`` (31 days per call, pre-aggregated):
+  :meth:`HubstaffConnector.daily_totals` costs one call a month instead of a few a week.
+- Filters ``from``/``to``, user ids and project ids are pushed down; ``running`` needs no call
+  (Hubstaff records time after the fact: nothing is ever running).
+- Manual time: ``POST /v2/users/{id}/time_entries``; no update, no delete, no timers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from gateway import errors
+from gateway.connectors.base import (
+    Capabilities,
+    ConnectorContext,
+    Order,
+    TimeEntryDraft,
+    TimeEntryQuery,
+)
+from gateway.connectors.hubstaff import mapping
+from gateway.connectors.hubstaff.auth import RotatingTokenProvider, TokenEndpoint
+from gateway.connectors.hubstaff.budget import BudgetLimiter
+from gateway.connectors.hubstaff.config import DEFAULT_BASE_URL, HubstaffSource
+from gateway.connectors.hubstaff.mapping import DailyTotal, Session
+from gateway.connectors.hubstaff.payloads import (
+    ActivityPayload,
+    MemberPayload,
+    UserPayload,
+)
+from gateway.connectors.hubstaff.store import FileTokenStore, TokenStore
+from gateway.connectors.hubstaff.windows import (
+    Window,
+    by_start,
+    ceil_slot,
+    chunks,
+    day_ranges,
+    floor_slot,
+    reaches,
+    split_at,
+    stamp,
+    windows,
+)
+from gateway.connectors.hubstaff.writes import (
+    is_provisional_match,
+    manual_time,
+    numeric,
+    provisional_id,
+)
+from gateway.connectors.paging import Extract, items_at, iterate_items
+from gateway.http import (
+    BearerTokenAuth,
+    ClientOptions,
+    RetryPolicy,
+    StatusTable,
+    Upstream,
+    build_client,
+)
+from gateway.http.limiter import Unlimited
+from gateway.models import Kind, Reference, TimeEntry
+from gateway.pagination import PageRequest
+from gateway.pagination.start_id import StartIdPaginator
+
+log = logging.getLogger(__name__)
+
+RATE_LIMIT = (1000, 3600.0)
+PAGE_LIMIT = 500
+ACTIVITY_WINDOW = timedelta(days=7)
+ACTIVITY_HISTORY = timedelta(days=180)  # "earliest date is 6 months ago"
+DAILY_WINDOW_DAYS = 31
+DAILY_HISTORY = timedelta(days=3 * 365)
+WINDOWS_AT_ONCE = 5
+EDGE_STEP = timedelta(days=1)
+MAX_EDGE_STEPS = 7
+MAX_BUDGET_WAIT = 60.0
+LOOKUPS_AT_ONCE = 8
+TASK_STATUSES = ("active", "completed", "archived", "deleted")
+
+# The documented error statuses; 403 is "API access is only for organizations on an active
+# plan" (or a role that may not see the data), which only the account owner can fix.
+STATUSES: StatusTable = {
+    400: errors.UpstreamBadResponse,
+    401: errors.UpstreamAuthError,
+    403: errors.UpstreamAuthError,
+    404: errors.UpstreamNotFound,
+    422: errors.UpstreamBadResponse,
+    429: errors.UpstreamRateLimited,
+}
+
+Params = tuple[tuple[str, str], ...]
+
+
+class HubstaffConnector:
+    vendor = "hubstaff"
+    capabilities = Capabilities(
+        kinds=frozenset(Kind),
+        time_entry_order=Order.DESC,
+        pushed_filters=frozenset({"from", "to", "userIds", "projectIds", "running"}),
+        reference_lookup="list",
+        writes=True,
+    )
+
+    def __init__(
+        self,
+        config: HubstaffSource,
+        upstream: Upstream,
+        limiter: BudgetLimiter,
+        provider: RotatingTokenProvider,
+        token_client: httpx.AsyncClient,
+        *,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.source = config.name
+        self.provider = provider
+        self._org = config.organization_id
+        self._zone = ZoneInfo(config.timezone)
+        self._upstream = upstream
+        self._limiter = limiter
+        self._token_client = token_client
+        self._now = now
+        self._me: str | None = None
+
+    # -- time entries -------------------------------------------------------------------
+
+    async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+        span = self._span(query.date_from, query.date_to)
+        if query.running or span is None:
+            return
+        filters = _id_params("user_ids[]", query.user_ids) + _id_params(
+            "project_ids[]", query.project_ids
+        )
+        async for session in self._sessions(span, filters):
+            yield mapping.time_entry(self.source, session)
+
+    async def _sessions(self, span: Window, filters: Params) -> AsyncIterator[Session]:
+        """Sessions overlapping ``span`` and starting before its end, newest first."""
+        carry: list[ActivityPayload] = []  # sessions that may continue into the next batch
+        spans = mapping.SpanMemo()
+        batches = chunks(windows(span, ACTIVITY_WINDOW), WINDOWS_AT_ONCE)
+        for number, batch in enumerate(batches):
+            last = number == len(batches) - 1
+            self._check_budget(len(batch))
+            fetched = await asyncio.gather(*(self._activities(w, filters) for w in batch))
+            activities = carry + [a for page in fetched for a in page]
+            edges = [(span.stop, True)] if number == 0 else []
+            edges += [(span.start, False)] if last else []
+            followed = await asyncio.gather(
+                *(
+                    self._follow(activities, edge, filters, spans, forward=fwd)
+                    for edge, fwd in edges
+                )
+            )
+            activities += [a for extra in followed for a in extra]
+            whole = [
+                s
+                for s in mapping.sessions(activities, spans)
+                if span.start < s.end and s.start < span.stop
+            ]
+            ready, carried = (whole, []) if last else split_at(whole, batch[-1].start)
+            carry = [a for s in carried for a in s.activities]
+            for session in sorted(ready, key=by_start, reverse=True):
+                yield session
+
+    async def _follow(
+        self,
+        activities: list[ActivityPayload],
+        edge: datetime,
+        filters: Params,
+        spans: mapping.SpanOf = mapping.span,
+        *,
+        forward: bool,
+    ) -> list[ActivityPayload]:
+        """Activities beyond ``edge`` continuing the sessions that reach it: a day at a time,
+        only for the users concerned, and only while some such session still reaches on."""
+        origin, history, found = edge, self._history_start(), []
+        users = {a["user_id"] for a in activities if spans(a)[1 if forward else 0] == edge}
+        pool = [a for a in activities if a["user_id"] in users]
+        for _ in range(MAX_EDGE_STEPS):
+            step = Window(edge, edge + EDGE_STEP) if forward else Window(edge - EDGE_STEP, edge)
+            step = Window(max(step.start, history), min(step.stop, self._horizon()))
+            if not users or step.start >= step.stop:
+                break
+            self._check_budget(1)
+            user_ids = _id_params("user_ids[]", {str(u) for u in users})
+            projects = tuple(p for p in filters if p[0] != "user_ids[]")
+            extra = await self._activities(step, user_ids + projects)
+            found += extra
+            edge = step.stop if forward else step.start
+            sessions = mapping.sessions(pool + extra, spans)
+            users = {s.user_id for s in sessions if reaches(s, edge, origin, forward=forward)}
+            pool = [a for a in pool + extra if a["user_id"] in users]
+        return found
+
+    async def _activities(self, window: Window, filters: Params) -> list[ActivityPayload]:
+        first = PageRequest(f"organizations/{self._org}/activities").with_params(
+            **{"time_slot[start]": stamp(window.start), "time_slot[stop]": stamp(window.stop)},
+            page_limit=PAGE_LIMIT,
+        )
+        first = PageRequest(first.url, first.params + filters)
+        return [a async for a in self._list(first, items_at("activities"))]
+
+    def _span(self, date_from: date | None, date_to: date | None) -> Window | None:
+        """The organization's days as a UTC range Hubstaff can still serve (6 months back, not
+        past the current slot)."""
+        start = self._midnight(date_from) if date_from else self._history_start()
+        stop = self._midnight(date_to + timedelta(days=1)) if date_to else self._horizon()
+        # On slot boundaries, so that no 10-minute slot straddles two windows.
+        start = max(floor_slot(start), self._history_start())
+        stop = min(ceil_slot(stop), self._horizon())
+        return Window(start, stop) if start < stop else None
+
+    def _midnight(self, day: date) -> datetime:
+        return datetime.combine(day, clock_time(), tzinfo=self._zone).astimezone(UTC)
+
+    def _history_start(self) -> datetime:
+        return ceil_slot(self._now() - ACTIVITY_HISTORY)
+
+    def _horizon(self) -> datetime:
+        return ceil_slot(self._now() + timedelta(seconds=1))
+
+    def _check_budget(self, cost: int) -> None:
+        """Refuse, before spending anything, a step whose requests cannot all be sent in time."""
+        wait = self._limiter.wait_for(cost)
+        if wait > self._limiter.allowed_wait():
+            raise errors.UpstreamRateLimited(
+                self.source,
+                f"source {self.source!r} has no room in Hubstaff's hourly request budget for the "
+                f"{cost} request(s) this query needs now",
+                retry_after=round(wait, 1),
+            )
+
+    async def time_entry(self, native_id: str) -> TimeEntry | None:
+        ref = mapping.parse_session_id(native_id)
+        if ref is None or ref.slot < self._history_start():
+            return None
+        window = Window(ref.slot - EDGE_STEP, min(ref.slot + EDGE_STEP, self._horizon()))
+        if window.start >= window.stop:
+            return None
+        filters = _id_params("user_ids[]", frozenset({str(ref.user_id)}))
+        self._check_budget(1)
+        activities = await self._activities(window, filters)
+        activities += await self._follow(activities, window.stop, filters, forward=True)
+        activities += await self._follow(activities, window.start, filters, forward=False)
+        for session in mapping.sessions(activities):
+            if mapping.session_id(session) == native_id or is_provisional_match(native_id, session):
+                return mapping.time_entry(self.source, session)
+        return None
+
+    # -- per-day totals -------------------------------------------------------------------
+
+    async def daily_totals(self, query: TimeEntryQuery) -> AsyncIterator[DailyTotal]:
+        """Tracked seconds per user, project, task and day from ``activities/daily`` — for
+        callers that need totals, not sessions (a month is one call instead of five windows)."""
+        today = self._now().astimezone(self._zone).date()
+        first = max(query.date_from or today - DAILY_HISTORY, today - DAILY_HISTORY)
+        last = min(query.date_to or today, today)
+        if first > last:
+            return
+        filters = _id_params("user_ids[]", query.user_ids) + _id_params(
+            "project_ids[]", query.project_ids
+        )
+        ranges = day_ranges(first, last, DAILY_WINDOW_DAYS)
+        self._check_budget(len(ranges))
+        fetched = await asyncio.gather(*(self._daily(lo, hi, filters) for lo, hi in ranges))
+        for rows in reversed(fetched):
+            for raw in rows:
+                yield mapping.daily_total(self.source, raw)
+
+    async def _daily(self, first: date, last: date, filters: Params) -> list[Any]:
+        request = PageRequest(f"organizations/{self._org}/activities/daily").with_params(
+            **{"date[start]": first.isoformat(), "date[stop]": last.isoformat()},
+            page_limit=PAGE_LIMIT,
+        )
+        request = PageRequest(request.url, request.params + filters)
+        return [raw async for raw in self._list(request, items_at("daily_activities"))]
+
+    # -- references -----------------------------------------------------------------------
+
+    async def references(self, kind: Kind) -> AsyncIterator[Reference]:
+        for ref in await self._load(kind, None):
+            yield ref
+
+    async def references_by_id(self, kind: Kind, ids: Sequence[str]) -> Mapping[str, Reference]:
+        wanted = [i for i in dict.fromkeys(ids) if i.isdigit()]
+        if not wanted:
+            return {}
+        found = await self._load(kind, wanted)
+        return {ref.id: ref for ref in found if ref.id in set(wanted)}
+
+    async def _load(self, kind: Kind, ids: list[str] | None) -> list[Reference]:
+        """A kind's listing, narrowed to ``ids`` where Hubstaff filters by id (users and
+        projects); clients and tasks are one listing call either way (cheaper than one lookup
+        per id), narrowed by the caller."""
+        org = f"organizations/{self._org}"
+        if kind is Kind.USER:
+            return await self._users(ids)
+        if kind is Kind.PROJECT:
+            params = (("status", "all"), *_id_params("project_ids[]", ids))
+            return await self._listing(f"{org}/projects", "projects", mapping.project, params)
+        if kind is Kind.CLIENT:
+            everything = (("status", "all"),)
+            return await self._listing(f"{org}/clients", "clients", mapping.client, everything)
+        if kind is Kind.TASK:
+            statuses = tuple(("status[]", s) for s in TASK_STATUSES)
+            return await self._listing(f"{org}/tasks", "tasks", mapping.task, statuses)
+        raise errors.NotSupported(self.source, f"source {self.source!r} has no {kind.value}s")
+
+    async def _listing(
+        self, path: str, key: str, to_domain: Callable[[str, Any], Reference], params: Params
+    ) -> list[Reference]:
+        request = PageRequest(path, (*params, ("page_limit", str(PAGE_LIMIT))))
+        return [to_domain(self.source, raw) async for raw in self._list(request, items_at(key))]
+
+    async def _users(self, ids: list[str] | None) -> list[Reference]:
+        """Members with their user records side-loaded (``include[]=users``): one call for the
+        whole organization; a member whose record did not come along is fetched by id."""
+        request = PageRequest(
+            f"organizations/{self._org}/members",
+            (
+                ("include[]", "users"),
+                ("include_removed", "true"),
+                ("page_limit", str(PAGE_LIMIT)),
+                *_id_params("user_ids[]", ids),
+            ),
+        )
+        pairs: list[tuple[MemberPayload, UserPayload | None]] = [
+            pair async for pair in self._list(request, _members_with_users)
+        ]
+        missing = [str(m["user_id"]) for m, u in pairs if u is None]
+        records = await self._user_records(missing) if missing else {}
+        return [
+            mapping.user(self.source, member, user or records.get(str(member["user_id"])))
+            for member, user in pairs
+        ]
+
+    async def _user_records(self, ids: list[str]) -> dict[str, UserPayload]:
+        found = await _bounded(ids, lambda i: self._get_one(f"users/{i}", "user"))
+        return {str(raw["id"]): raw for raw in found if raw is not None}
+
+    async def _get_one(self, path: str, key: str) -> Any:
+        try:
+            body = (await self._upstream.get(path)).body
+        except errors.UpstreamNotFound:
+            return None
+        record = body.get(key) if isinstance(body, dict) else None
+        if not isinstance(record, dict):
+            raise errors.UpstreamBadResponse(
+                self.source, f"source {self.source!r} answered a lookup of an unexpected shape"
+            )
+        return record
+
+    def _list(self, first: PageRequest, extract: Extract) -> AsyncIterator[Any]:
+        return iterate_items(self._upstream, first, StartIdPaginator(), extract)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def create_time_entry(self, draft: TimeEntryDraft) -> TimeEntry:
+        """Add manual time; returns the session it is now part of (read back with one call)."""
+        user_id = draft.user_id or await self._my_id()
+        body, start, tracked = manual_time(draft)
+        try:
+            await self._upstream.request(
+                "POST",
+                f"users/{numeric(user_id, 'userId')}/time_entries",
+                json=body,
+                idempotent=False,
+            )
+        except (errors.UpstreamBadResponse, errors.UpstreamNotFound) as exc:
+            raise errors.UserInputError(
+                f"source {self.source!r}: Hubstaff refused the manual time (check the project, "
+                "task, start and duration; the organization may require a note, given as the "
+                "description, or approval for manual time)"
+            ) from exc
+        return await self._read_back(user_id, draft, start, tracked)
+
+    async def _read_back(
+        self, user_id: str, draft: TimeEntryDraft, start: datetime, tracked: int
+    ) -> TimeEntry:
+        """The written time as the (whole) session it joined. The write has happened: a failed
+        read must not look like a failed write (a caller would write it again), so it falls
+        back to what was written."""
+        end = start + timedelta(seconds=tracked)
+        window = Window(floor_slot(start), ceil_slot(min(end, start + ACTIVITY_WINDOW)))
+        filters = _id_params("user_ids[]", frozenset({user_id}))
+        try:
+            activities = await self._activities(window, filters)
+            activities += await self._follow(activities, window.stop, filters, forward=True)
+            activities += await self._follow(activities, window.start, filters, forward=False)
+        except errors.UpstreamError:
+            log.warning("source %r: manual time written, reading it back failed", self.source)
+            activities = []
+        for session in mapping.sessions(activities):
+            if session.start <= start < session.end:
+                return mapping.time_entry(self.source, session)
+        # Hubstaff may take minutes to show new time: answer with what was written, under an
+        # id that finds the session by its slot once it is there.
+        return TimeEntry(
+            source=self.source,
+            id=provisional_id(user_id, start),
+            date=start.astimezone(self._zone).date(),
+            duration_seconds=tracked,
+            start=start,
+            end=end,
+            billable=draft.billable,
+            description=draft.description,
+            user_id=user_id,
+            project_id=draft.project_id,
+            task_id=draft.task_id,
+        )
+
+    async def update_time_entry(self, native_id: str, draft: TimeEntryDraft) -> NoReturn:
+        raise errors.NotSupported(
+            self.source, f"source {self.source!r}: Hubstaff's API cannot change time entries"
+        )
+
+    async def delete_time_entry(self, native_id: str) -> NoReturn:
+        raise errors.NotSupported(
+            self.source, f"source {self.source!r}: Hubstaff's API cannot delete time entries"
+        )
+
+    async def _my_id(self) -> str:
+        if self._me is None:
+            me = await self._get_one("users/me", "user")
+            if me is None:
+                raise errors.UpstreamBadResponse(
+                    self.source, f"source {self.source!r} does not know its own user"
+                )
+            self._me = str(me["id"])
+        return self._me
+
+    # -- misc -------------------------------------------------------------------------------
+
+    async def whoami(self) -> str:
+        me = await self._get_one("users/me", "user")
+        if me is None:
+            raise errors.UpstreamBadResponse(
+                self.source, f"source {self.source!r} does not know its own user"
+            )
+        self._me = str(me["id"])
+        return f"{me.get('name', '')} <{me.get('email', '')}>".strip()
+
+    async def aclose(self) -> None:
+        await asyncio.gather(self._upstream.aclose(), self._token_client.aclose())
+
+
+def create_connector(
+    config: HubstaffSource,
+    context: ConnectorContext,
+    *,
+    store: TokenStore | None = None,
+    clock: Callable[[], float] = time.time,
+) -> HubstaffConnector:
+    """``store`` replaces the token file (tests; a shared store for several replicas);
+    ``clock`` is the wall clock token expiry is judged by."""
+    requests, window = (
+        (config.rate_limit.requests, config.rate_limit.per_seconds)
+        if config.rate_limit
+        else RATE_LIMIT
+    )
+    # The token endpoint lives on the account host: a client of its own, outside the API's
+    # hourly budget, with a few retries for its transient failures (429, 408, 5xx).
+    token_client = build_client(
+        ClientOptions(
+            base_url=config.token_url,
+            user_agent=context.user_agent,
+            timeout=config.timeout,
+            retry=RetryPolicy(max_attempts=3),
+        ),
+        limiter=Unlimited(),
+        transport=context.transport,
+    )
+    provider = RotatingTokenProvider(
+        config.name,
+        TokenEndpoint(config.name, token_client, config.token_url),
+        store or FileTokenStore(config.token_store_path()),
+        config.refresh_token,
+        clock=clock,
+    )
+    limiter = BudgetLimiter(requests, window, max_wait=MAX_BUDGET_WAIT)
+    client = build_client(
+        ClientOptions(
+            base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
+            user_agent=context.user_agent,
+            timeout=config.timeout,
+        ),
+        limiter=limiter,
+        auth=BearerTokenAuth(provider),
+        transport=context.transport,
+    )
+    upstream = Upstream(config.name, client, statuses=STATUSES)
+    return HubstaffConnector(config, upstream, limiter, provider, token_client)
+
+
+def _id_params(name: str, ids: Iterable[str] | None) -> Params:
+    """``user_ids[]=1&user_ids[]=2`` (non-numeric ids cannot be Hubstaff's and are left to the
+    local filter)."""
+    return tuple((name, i) for i in sorted(ids or (), key=lambda i: (len(i), i)) if i.isdigit())
+
+
+def _members_with_users(body: Any) -> list[Any]:
+    """Each member paired with its side-loaded user record (``None`` if it did not come)."""
+    members = items_at("members")(body)
+    users = body.get("users") if isinstance(body.get("users"), list) else []
+    by_id = {u.get("id"): u for u in users if isinstance(u, dict)}
+    return [(m, by_id.get(m["user_id"])) for m in members]
+
+
+async def _bounded(ids: list[str], fetch: Callable[[str], Awaitable[Any]]) -> list[Any]:
+    gate = asyncio.Semaphore(LOOKUPS_AT_ONCE)
+
+    async def one(native_id: str) -> Any:
+        async with gate:
+            return await fetch(native_id)
+
+    return list(await asyncio.gather(*(one(i) for i in ids)))

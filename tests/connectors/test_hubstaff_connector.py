@@ -1,0 +1,640 @@
+"""The Hubstaff connector against the Hubstaff simulator (a black box), over ASGITransport."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+import pytest
+
+from gateway.connectors import registry
+from gateway.connectors.base import ConnectorContext, TimeEntryDraft, TimeEntryQuery
+from gateway.connectors.hubstaff import CONFIG, HubstaffConnector, create_connector
+from gateway.connectors.hubstaff import connector as hubstaff_connector
+from gateway.errors import NotSupported, UpstreamAuthError, UpstreamRateLimited, UserInputError
+from gateway.models import Kind, Project, Reference, TimeEntry, User
+from gateway.settings import settings_from_dict
+from gateway.simulators.hubstaff import create_app, demo_source
+from gateway.simulators.kit import ManualClock, SimulatorConfig
+from tests.conftest import app_client, gql
+
+TODAY = datetime.now(UTC).date()
+ACTIVITIES = "GET /v2/organizations/{organization_id}/activities"
+TOKENS = "POST /access_tokens"
+DAILY = "GET /v2/organizations/{organization_id}/activities/daily"
+
+
+def simulator(**config: Any) -> Any:
+    return create_app(SimulatorConfig(seed=7, **config))
+
+
+def connect(app: Any, tmp_path: Path, clock: Callable[[], float] = time.time, **overrides: Any) -> HubstaffConnector:
+    entry = {**demo_source("http://hubstaff.sim"), "token_store": str(tmp_path / "tokens.json"), **overrides}
+    context = ConnectorContext(user_agent="test", transport=httpx.ASGITransport(app=app))
+    return create_connector(CONFIG.model_validate(entry), context, clock=clock)
+
+
+async def control(app: Any, what: str) -> Any:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://s") as c:
+        return (await c.get(f"/_simulator/{what}")).json()
+
+
+async def calls(app: Any, route: str) -> int:
+    counts: dict[str, int] = (await control(app, "stats"))["requests"]
+    return counts.get(route, 0)
+
+
+async def activity_queries(app: Any) -> list[list[tuple[str, str]]]:
+    log = await control(app, "requests")
+    return [parse_qsl(r["query"]) for r in log if r["route"].endswith("/activities")]
+
+
+async def entries(connector: HubstaffConnector, first: date, last: date, **filters: Any) -> list[TimeEntry]:
+    query = TimeEntryQuery(date_from=first, date_to=last, **filters)
+    return [e async for e in connector.time_entries(query)]
+
+
+async def active_project(connector: HubstaffConnector) -> Reference:
+    return next(p for p in [p async for p in connector.references(Kind.PROJECT)] if p.active)
+
+
+def days_ago(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """One simulator (seeding one costs ~0.6 s) and one token store for the read-mostly tests:
+    each test's connector carries on the stored token chain. Tests count requests as deltas."""
+    return simulator(), tmp_path_factory.mktemp("hubstaff-shared")
+
+
+@pytest.fixture
+async def hub(shared: tuple[Any, Path]) -> AsyncIterator[tuple[HubstaffConnector, Any]]:
+    app, state = shared
+    connector = connect(app, state)
+    yield connector, app
+    await connector.aclose()
+
+
+async def counts(app: Any) -> Counter[str]:
+    return Counter((await control(app, "stats"))["requests"])
+
+
+# -- references ----------------------------------------------------------------------------
+
+
+async def test_each_reference_kind_is_one_call_with_users_side_loaded(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    await connector.whoami()
+    before = await counts(app)
+    loaded = {kind: [r async for r in connector.references(kind)] for kind in (Kind.USER, Kind.PROJECT, Kind.CLIENT, Kind.TASK)}
+    users = [u for u in loaded[Kind.USER] if isinstance(u, User)]
+    assert len(users) == 16 and all(u.email for u in users)  # records came with the members
+    assert sum(not u.active for u in users) >= 1  # the removed member is there, inactive
+    assert sum(not p.active for p in loaded[Kind.PROJECT]) == 2  # archived ones too
+    assert len(loaded[Kind.CLIENT]) == 4 and len(loaded[Kind.TASK]) > 50
+    projects = {p.id: p for p in loaded[Kind.PROJECT] if isinstance(p, Project)}
+    clients = {c.id for c in loaded[Kind.CLIENT]}
+    assert all(p.client_id in clients for p in projects.values() if p.client_id)  # project -> client
+    assert await counts(app) - before == {
+        "GET /v2/organizations/{organization_id}/members": 1,
+        "GET /v2/organizations/{organization_id}/projects": 1,
+        "GET /v2/organizations/{organization_id}/clients": 1,
+        "GET /v2/organizations/{organization_id}/tasks": 1,
+    }
+
+
+async def test_references_by_id_push_the_ids_down(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    users = [u async for u in connector.references(Kind.USER)][:2]
+    found = await connector.references_by_id(Kind.USER, [users[0].id, users[1].id, "999", "x"])
+    assert set(found) == {users[0].id, users[1].id}
+    log = await control(app, "requests")
+    assert sorted(v for k, v in parse_qsl(log[-1]["query"]) if k == "user_ids[]") == sorted(
+        [users[0].id, users[1].id, "999"]
+    )
+    project = await anext(connector.references(Kind.PROJECT))
+    assert set(await connector.references_by_id(Kind.PROJECT, [project.id])) == {project.id}
+    task = await anext(connector.references(Kind.TASK))
+    assert set(await connector.references_by_id(Kind.TASK, [task.id, "1"])) == {task.id}
+
+
+# -- time entries: windows, pagination, push-down ------------------------------------------
+
+
+async def test_pages_follow_next_page_start_id_until_it_is_absent(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    before = len(await activity_queries(app))
+    found = await entries(connector, days_ago(7), days_ago(1))
+    pages = (await activity_queries(app))[before:]
+    window = [dict(q) for q in pages if dict(q)["time_slot[stop]"] == f"{days_ago(0)}T00:00:00Z"]
+    starts = [int(q["page_start_id"]) for q in window if "page_start_id" in q]
+    assert len(window) >= 3 and len(starts) == len(window) - 1  # the first page has no start id
+    assert starts == sorted(set(starts))  # each page starts past the last: no page twice
+    assert all(q["page_limit"] == "500" for q in window)
+    assert len(found) > 100 and len({e.id for e in found}) == len(found)
+
+
+async def test_entries_come_newest_first_whole_and_never_running(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, _ = hub
+    found = await entries(connector, days_ago(20), days_ago(1))
+    dates = [e.date for e in found]
+    assert dates == sorted(dates, reverse=True)
+    assert all(e.start and e.end and (e.end - e.start).total_seconds() == e.duration_seconds for e in found)
+    assert not any(e.running for e in found)
+
+
+async def test_filters_are_pushed_down_and_windows_never_exceed_7_days(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    sample = (await entries(connector, days_ago(3), days_ago(1)))[0]
+    assert sample.user_id and sample.project_id
+    before = len(await activity_queries(app))
+    found = await entries(
+        connector, days_ago(20), days_ago(1),
+        user_ids=frozenset({sample.user_id}), project_ids=frozenset({sample.project_id}),
+    )
+    assert found and all(e.user_id == sample.user_id and e.project_id == sample.project_id for e in found)
+    for query in (await activity_queries(app))[before:]:
+        params = dict(query)
+        assert ("user_ids[]", sample.user_id) in query and ("project_ids[]", sample.project_id) in query
+        start, stop = (datetime.fromisoformat(params[k].replace("Z", "+00:00")) for k in ("time_slot[start]", "time_slot[stop]"))
+        assert timedelta(0) < stop - start <= timedelta(days=7)
+    first_window = dict((await activity_queries(app))[before])
+    assert first_window["time_slot[stop]"] == f"{days_ago(0)}T00:00:00Z"  # to is inclusive
+
+
+async def test_running_entries_cost_no_call(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    before = await counts(app)
+    assert [e async for e in connector.time_entries(TimeEntryQuery(running=True))] == []
+    assert await counts(app) == before
+
+
+async def midnight_session(connector: HubstaffConnector) -> TimeEntry:
+    """A session crossing a UTC midnight at least 9 days ago (whole windows fit after it)."""
+    for entry in await entries(connector, days_ago(29), days_ago(9)):
+        assert entry.start and entry.end
+        if entry.start.date() < entry.end.date() and entry.end.time() != datetime.min.time():
+            return entry
+    raise AssertionError("the simulator's data has no session across midnight")
+
+
+@pytest.mark.parametrize("at_once", [pytest.param(5, id="windows-in-one-batch"), pytest.param(1, id="window-per-batch")])
+async def test_a_session_across_a_7_day_window_boundary_stays_one_entry(
+    hub: tuple[HubstaffConnector, Any], monkeypatch: pytest.MonkeyPatch, at_once: int
+) -> None:
+    connector, app = hub
+    whole = await midnight_session(connector)
+    assert whole.end
+    boundary = whole.end.date()  # windows are aligned on ``to``: [b, b+7d) and [b-7d, b)
+    monkeypatch.setattr(hubstaff_connector, "WINDOWS_AT_ONCE", at_once)
+    before = len(await activity_queries(app))
+    found = await entries(connector, boundary - timedelta(days=7), boundary + timedelta(days=6))
+    windows = {(dict(q)["time_slot[start]"], dict(q)["time_slot[stop]"]) for q in (await activity_queries(app))[before:]}
+    assert (f"{boundary}T00:00:00Z", f"{boundary + timedelta(days=7)}T00:00:00Z") in windows
+    assert (f"{boundary - timedelta(days=7)}T00:00:00Z", f"{boundary}T00:00:00Z") in windows
+    assert whole.start
+    same = [e for e in found if e.user_id == whole.user_id and e.start and whole.start <= e.start < whole.end]
+    assert same == [whole]  # one entry, same id, same start, end and duration
+
+
+async def test_a_session_crossing_the_query_edges_is_followed_and_keeps_its_id(
+    hub: tuple[HubstaffConnector, Any]
+) -> None:
+    connector, _ = hub
+    whole = await midnight_session(connector)
+    assert whole.end
+    # Asked from the day it ends: it is followed back to its start (and dated before `from`).
+    later = await entries(connector, whole.end.date(), whole.end.date() + timedelta(days=1))
+    assert [e for e in later if e.id == whole.id] == [whole]
+    # Asked up to the day it starts: it is followed past `to`.
+    earlier = await entries(connector, whole.date - timedelta(days=1), whole.date)
+    assert [e for e in earlier if e.id == whole.id] == [whole]
+
+
+async def test_an_entry_is_found_again_by_its_id(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    sample = (await entries(connector, days_ago(4), days_ago(2)))[::50]
+    assert all([await connector.time_entry(e.id) == e for e in sample])
+    before = await calls(app, ACTIVITIES)
+    assert await connector.time_entry("not-an-id") is None
+    assert await connector.time_entry("1.2.3") is None  # older than Hubstaff keeps activities
+    assert await calls(app, ACTIVITIES) == before
+
+
+async def test_a_30_day_query_fetches_its_5_windows_concurrently(tmp_path: Path) -> None:
+    app = simulator(latency_ms=50)
+    connector = connect(app, tmp_path)
+    try:
+        await connector.whoami()  # the token exchange is not part of either figure
+
+        async def timed(first: date) -> tuple[float, int]:
+            before = await calls(app, ACTIVITIES)
+            started = time.perf_counter()
+            await entries(connector, first, days_ago(1))
+            return time.perf_counter() - started, await calls(app, ACTIVITIES) - before
+
+        one, one_calls = await timed(days_ago(7))
+        thirty, thirty_calls = await timed(days_ago(30))
+    finally:
+        await connector.aclose()
+    print(f"\nhubstaff, 50 ms latency: one 7-day window {one * 1000:.0f} ms ({one_calls} calls); "
+          f"30 days in 5 windows {thirty * 1000:.0f} ms ({thirty_calls} calls); ratio {thirty / one:.2f}")
+    assert thirty_calls >= 4 * one_calls  # five windows' worth of pages...
+    assert thirty <= 1.5 * one  # ...in about the time of one
+
+
+async def test_daily_totals_cost_far_fewer_calls_and_agree_with_the_activities(
+    hub: tuple[HubstaffConnector, Any]
+) -> None:
+    connector, app = hub
+    first, last = days_ago(30), days_ago(1)
+    daily_calls, activity_calls = -await calls(app, DAILY), -await calls(app, ACTIVITIES)
+    totals = [t async for t in connector.daily_totals(TimeEntryQuery(date_from=first, date_to=last))]
+    daily_calls += await calls(app, DAILY)
+    sessions = await entries(connector, first, last)
+    activity_calls += await calls(app, ACTIVITIES)
+    assert daily_calls * 5 <= activity_calls
+    by_day: Counter[tuple[str, date]] = Counter()
+    for entry in sessions:
+        assert entry.raw is not None
+        for act in entry.raw["activities"]:
+            day = date.fromisoformat(act["date"])
+            if first <= day <= last:
+                by_day[(str(act["user_id"]), day)] += act["tracked"]
+    summed: Counter[tuple[str, date]] = Counter()
+    for total in totals:
+        summed[(total.user_id, total.date)] += total.tracked_seconds
+    assert summed == by_day
+
+
+# -- tokens ----------------------------------------------------------------------------------
+
+
+async def test_100_concurrent_queries_right_after_start_exchange_the_token_once(tmp_path: Path) -> None:
+    app = simulator()
+    connector = connect(app, tmp_path)
+
+    async def one(n: int) -> object:
+        if n % 4 == 0:
+            return await connector.whoami()
+        if n % 4 == 1:
+            return [r async for r in connector.references(Kind.PROJECT if n % 8 == 1 else Kind.CLIENT)]
+        return await entries(connector, days_ago(1 + n % 3), days_ago(1 + n % 3))
+
+    try:
+        assert all(await asyncio.gather(*(one(n) for n in range(100))))
+    finally:
+        await connector.aclose()
+    assert await calls(app, TOKENS) == 1
+
+
+async def test_an_expired_access_token_is_renewed_once_on_401(tmp_path: Path) -> None:
+    clock = ManualClock(datetime.now(UTC))
+    app = simulator(clock=clock)
+    connector = connect(app, tmp_path)  # judges expiry by the real clock: it will not see it coming
+    try:
+        await connector.whoami()
+        clock.advance(3700)
+        assert await connector.whoami()
+    finally:
+        await connector.aclose()
+    log = await control(app, "requests")
+    assert [(r["route"], r["status"]) for r in log] == [
+        ("/access_tokens", 200), ("/v2/users/me", 200),
+        ("/v2/users/me", 401), ("/access_tokens", 200), ("/v2/users/me", 200),
+    ]
+
+
+async def test_the_token_is_renewed_ahead_of_expiry(shared: tuple[Any, Path]) -> None:
+    app, state = shared
+    skew = [0.0]
+    connector = connect(app, state, clock=lambda: time.time() + skew[0])
+    try:
+        await connector.whoami()
+        expires_at = float(json.loads((state / "tokens.json").read_text())["expires_at"])
+        before = len(await control(app, "requests"))
+        skew[0] = expires_at - time.time() - 119  # within 120 s of expiry
+        await connector.whoami()
+    finally:
+        await connector.aclose()
+    log = (await control(app, "requests"))[before:]
+    assert [(r["route"], r["status"]) for r in log] == [("/access_tokens", 200), ("/v2/users/me", 200)]
+
+
+async def test_the_stored_chain_outlives_a_restart(shared: tuple[Any, Path]) -> None:
+    # Every test on the shared simulator is a restart: its configured token was spent long ago.
+    app, state = shared
+    first = connect(app, state)
+    await first.whoami()
+    await first.aclose()
+    before = len(await control(app, "requests"))
+    second = connect(app, state)
+    try:
+        await second.whoami()  # the stored access token is still good: no exchange
+        await second.provider.force_refresh()  # the stored refresh token is the live one
+        await second.whoami()
+    finally:
+        await second.aclose()
+    log = (await control(app, "requests"))[before:]
+    assert [(r["route"], r["status"]) for r in log] == [
+        ("/v2/users/me", 200), ("/access_tokens", 200), ("/v2/users/me", 200),
+    ]
+
+
+async def test_a_store_left_by_another_account_costs_one_refused_request(
+    shared: tuple[Any, Path], tmp_path: Path
+) -> None:
+    _, state = shared
+    (tmp_path / "tokens.json").write_text((state / "tokens.json").read_text())
+    app = simulator()  # a fresh account (the demo restarted): the stored chain means nothing here
+    fresh = connect(app, tmp_path)
+    try:
+        assert await fresh.whoami()
+    finally:
+        await fresh.aclose()
+    assert [r["status"] for r in await control(app, "requests") if r["route"] == "/access_tokens"] == [401, 200]
+
+
+async def test_a_dead_pat_is_one_auth_error_naming_the_fix(
+    shared: tuple[Any, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    app, _ = shared
+    tokens_before = await calls(app, TOKENS)
+    connector = connect(app, tmp_path, refresh_token="hspat.revoked-secret-value-123")
+    try:
+        for _ in range(3):
+            with pytest.raises(UpstreamAuthError) as raised:
+                await connector.whoami()
+    finally:
+        await connector.aclose()
+    message = str(raised.value)
+    assert "create a new personal access token" in message.lower()
+    assert "hspat.revoked-secret-value-123" not in message + caplog.text
+    assert "http" not in message
+    assert await calls(app, TOKENS) == tokens_before + 1  # never retried
+
+
+async def test_a_dead_pat_over_graphql(
+    shared: tuple[Any, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry.CONNECTORS, "hubstaff", "gateway.connectors.hubstaff")
+    app, _ = shared
+    entry = {**demo_source("http://hubstaff.sim"), "refresh_token": "hspat.revoked-secret-value-123",
+             "token_store": str(tmp_path / "t.json")}
+    settings = settings_from_dict({"sources": [entry]}, environ={})
+    query = "{ timeEntries(first: 5) { nodes { id } sourceResults { source complete problem { code } } } }"
+    async with app_client(settings, {"hubstaff-demo": httpx.ASGITransport(app=app)}) as client:
+        body = await gql(client, query)
+    assert body["data"]["timeEntries"]["sourceResults"] == [
+        {"source": "hubstaff-demo", "complete": False, "problem": {"code": "UPSTREAM_AUTH_FAILED"}}
+    ]
+    assert body["errors"][0]["extensions"] == {"code": "UPSTREAM_AUTH_FAILED", "source": "hubstaff-demo"}
+    for leak in ("hspat.revoked-secret-value-123", "Bearer", "http://", "/v2/", "access_tokens"):
+        assert leak not in str(body)
+
+
+# -- the hourly budget -----------------------------------------------------------------------
+
+
+async def test_a_paced_workload_under_the_budget_never_gets_a_429(tmp_path: Path) -> None:
+    app = simulator(rate_limit=(10, 0.5))
+    connector = connect(app, tmp_path, rate_limit={"requests": 10, "per_seconds": 0.5})
+    try:
+        users = [u.id async for u in connector.references(Kind.USER)]
+        looked_up = await asyncio.gather(*(connector.references_by_id(Kind.USER, [u]) for u in users))
+        found = await entries(connector, days_ago(2), days_ago(1))
+    finally:
+        await connector.aclose()
+    assert all(looked_up) and found
+    stats = await control(app, "stats")
+    assert sum(stats["requests"].values()) >= 20 and stats["rate_limited"] == 0
+
+
+async def test_a_query_over_the_remaining_budget_fails_fast_without_spending_it(shared: tuple[Any, Path]) -> None:
+    app, state = shared
+    spent = await calls(app, ACTIVITIES)
+    connector = connect(app, state, rate_limit={"requests": 6, "per_seconds": 3600})
+    try:
+        await connector.whoami()
+        [p async for p in connector.references(Kind.PROJECT)]
+        [c async for c in connector.references(Kind.CLIENT)]
+        started = time.perf_counter()
+        with pytest.raises(UpstreamRateLimited) as raised:
+            await entries(connector, days_ago(30), days_ago(1))  # 5 windows, 3 requests left
+        elapsed = time.perf_counter() - started
+    finally:
+        await connector.aclose()
+    assert elapsed < 0.5
+    assert raised.value.retry_after is not None and raised.value.retry_after > 3000
+    assert await calls(app, ACTIVITIES) == spent  # nothing spent on a query that could not finish
+
+
+async def test_a_query_that_runs_out_mid_way_fails_fast_instead_of_hanging(shared: tuple[Any, Path]) -> None:
+    app, state = shared
+    spent = await calls(app, ACTIVITIES)
+    limited = (await control(app, "stats"))["rate_limited"]
+    connector = connect(app, state, rate_limit={"requests": 3, "per_seconds": 3600})
+    try:
+        started = time.perf_counter()
+        with pytest.raises(UpstreamRateLimited) as raised:
+            await entries(connector, days_ago(7), days_ago(1))  # one window, more pages than budget
+        elapsed = time.perf_counter() - started
+    finally:
+        await connector.aclose()
+    assert elapsed < 1 and raised.value.retry_after is not None and raised.value.retry_after > 3000
+    assert await calls(app, ACTIVITIES) - spent <= 3  # what the budget allowed, then a stop
+    assert (await control(app, "stats"))["rate_limited"] == limited  # and never a 429
+
+
+async def test_over_budget_over_graphql_is_rate_limited_with_retry_after(
+    shared: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry.CONNECTORS, "hubstaff", "gateway.connectors.hubstaff")
+    app, state = shared
+    spent = await calls(app, ACTIVITIES)
+    entry = {**demo_source("http://hubstaff.sim"), "token_store": str(state / "tokens.json"),
+             "rate_limit": {"requests": 2, "per_seconds": 3600}}
+    settings = settings_from_dict({"sources": [entry]}, environ={})
+    query = f'{{ timeEntries(first: 5, from: "{days_ago(30)}", to: "{days_ago(1)}") {{ nodes {{ id }} }} }}'
+    async with app_client(settings, {"hubstaff-demo": httpx.ASGITransport(app=app)}) as client:
+        started = time.perf_counter()
+        body = await gql(client, query)
+        elapsed = time.perf_counter() - started
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "UPSTREAM_RATE_LIMITED"
+    assert error["extensions"]["source"] == "hubstaff-demo" and error["extensions"]["retryAfter"] > 3000
+    assert elapsed < 1 and await calls(app, ACTIVITIES) == spent
+
+
+async def test_the_nested_query_makes_no_n_plus_1_calls(
+    shared: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry.CONNECTORS, "hubstaff", "gateway.connectors.hubstaff")
+    app, state = shared
+    before = await counts(app)
+    entry = {**demo_source("http://hubstaff.sim"), "token_store": str(state / "tokens.json")}
+    settings = settings_from_dict({"sources": [entry]}, environ={})
+    query = (f'{{ timeEntries(first: 200, from: "{days_ago(7)}", to: "{days_ago(1)}") {{ nodes {{ id '
+             "durationSeconds user { name } project { name client { name } } task { name } } } }")
+    async with app_client(settings, {"hubstaff-demo": httpx.ASGITransport(app=app)}) as client:
+        body = await gql(client, query)
+    nodes = body["data"]["timeEntries"]["nodes"]
+    assert len(nodes) == 200 and "errors" not in body
+    assert all(n["user"]["name"] and n["project"]["name"] for n in nodes)
+    stats = await counts(app) - before
+    for kind in ("members", "projects", "clients", "tasks"):
+        assert stats[f"GET /v2/organizations/{{organization_id}}/{kind}"] == 1
+    assert not any("/users/{" in route for route in stats)
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [pytest.param(201, id="201-as-in-the-spec"), pytest.param(200, id="200-as-seen-live")])
+async def test_manual_time_is_created_and_read_back(tmp_path: Path, status: int) -> None:
+    app = simulator(options={"time_entry_status": status})
+    connector = connect(app, tmp_path)
+    try:
+        me = (await connector.whoami())
+        project = await active_project(connector)
+        start = datetime.combine(days_ago(1), datetime.min.time(), UTC).replace(hour=3, minute=0)
+        entry = await connector.create_time_entry(TimeEntryDraft(
+            project_id=project.id, start=start, duration_seconds=5400, description="Planning",
+        ))
+        assert await connector.time_entry(entry.id) == entry
+    finally:
+        await connector.aclose()
+    assert me and entry.start is not None and entry.start <= start < entry.end  # type: ignore[operator]
+    assert entry.project_id == project.id and entry.duration_seconds >= 5400
+    [post] = [r for r in await control(app, "requests") if r["method"] == "POST" and "time_entries" in r["path"]]
+    assert '"tracked":5400' in post["body"].replace(" ", "") and '"note":"Planning"' in post["body"].replace(" ", "")
+
+
+async def test_manual_time_input_errors(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    start = datetime.combine(days_ago(1), datetime.min.time(), UTC)
+    before = await counts(app)
+    with pytest.raises(UserInputError, match="project"):
+        await connector.create_time_entry(TimeEntryDraft(user_id="1", start=start, duration_seconds=60))
+    with pytest.raises(UserInputError, match="duration"):
+        await connector.create_time_entry(TimeEntryDraft(user_id="1", project_id="5", start=start))
+    assert await counts(app) == before
+    project = await active_project(connector)
+    with pytest.raises(UserInputError, match="note"):  # this organization requires a note
+        await connector.create_time_entry(TimeEntryDraft(project_id=project.id, start=start, duration_seconds=60))
+    with pytest.raises(NotSupported):
+        await connector.update_time_entry("1.2.3", TimeEntryDraft(description="x"))
+    with pytest.raises(NotSupported):
+        await connector.delete_time_entry("1.2.3")
+
+
+# -- crafted data: a session longer than a day, across window and query edges ----------------
+
+
+def fake_hubstaff(activities: list[dict[str, Any]], page_limit: int = 50) -> httpx.MockTransport:
+    """Just enough Hubstaff for time entries: rotating tokens and paged, filtered activities."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/access_tokens"):
+            return httpx.Response(200, json={"access_token": "at", "refresh_token": "rt", "expires_in": 3600})
+        query = dict(parse_qsl(request.url.query.decode()))
+        users = [v for k, v in parse_qsl(request.url.query.decode()) if k == "user_ids[]"]
+        start, stop = (datetime.fromisoformat(query[k]) for k in ("time_slot[start]", "time_slot[stop]"))
+        assert timedelta(0) < stop - start <= timedelta(days=7)
+        rows = [
+            a for a in activities
+            if start <= datetime.fromisoformat(a["time_slot"]) < stop and (not users or str(a["user_id"]) in users)
+            and a["id"] >= int(query.get("page_start_id", 0))
+        ]
+        body: dict[str, Any] = {"activities": rows[:page_limit], "pagination": {}}
+        if len(rows) > page_limit:
+            body["pagination"]["next_page_start_id"] = rows[page_limit]["id"]
+        return httpx.Response(200, json=body)
+
+    return httpx.MockTransport(handler)
+
+
+def long_session(first: datetime, slots: int, user: int = 7) -> list[dict[str, Any]]:
+    out = []
+    for n in range(slots):
+        at = first + timedelta(minutes=10 * n)
+        stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        out.append({"id": 1000 + n, "date": at.date().isoformat(), "time_slot": stamp, "starts_at": stamp,
+                    "user_id": user, "project_id": 5, "task_id": 23, "tracked": 600, "billable": True})
+    return out
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "at_once"),
+    [
+        pytest.param(15, 2, 1, id="across-a-batch-boundary"),
+        pytest.param(15, 2, 5, id="across-a-window-boundary"),
+        pytest.param(8, 2, 5, id="followed-back-two-days"),
+        pytest.param(12, 9, 5, id="followed-forward"),
+    ],
+)
+async def test_a_32_hour_session_is_one_entry_however_it_is_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first: int, last: int, at_once: int
+) -> None:
+    monkeypatch.setattr(hubstaff_connector, "WINDOWS_AT_ONCE", at_once)
+    start = datetime.combine(days_ago(10), datetime.min.time(), UTC) + timedelta(hours=20)
+    data = long_session(start, 6 * 32) + long_session(start - timedelta(hours=3), 6, user=8)
+    entry = {**demo_source("http://hubstaff.fake"), "token_store": str(tmp_path / "t.json")}
+    context = ConnectorContext(user_agent="test", transport=fake_hubstaff(data))
+    connector = create_connector(CONFIG.model_validate(entry), context)
+    try:
+        found = await entries(connector, days_ago(first), days_ago(last))
+    finally:
+        await connector.aclose()
+    long = [e for e in found if e.user_id == "7"]
+    assert [(e.id, e.start, e.duration_seconds) for e in long] == [
+        (f"1000.7.{int(start.timestamp())}", start, 32 * 3600)
+    ]
+
+
+async def test_days_are_the_organizations_days(shared: tuple[Any, Path]) -> None:
+    app, state = shared
+    connector = connect(app, state, timezone="Asia/Kolkata")  # UTC+05:30
+    day = days_ago(3)
+    try:
+        before = len(await activity_queries(app))
+        await entries(connector, day, day)
+    finally:
+        await connector.aclose()
+    first = dict((await activity_queries(app))[before])
+    assert (first["time_slot[start]"], first["time_slot[stop]"]) == (
+        f"{day - timedelta(days=1)}T18:30:00Z", f"{day}T18:30:00Z",
+    )
+
+
+async def test_written_time_that_cannot_be_read_back_is_not_reported_as_a_failed_write(
+    tmp_path: Path,
+) -> None:
+    app = simulator()
+    connector = connect(app, tmp_path, rate_limit={"requests": 3, "per_seconds": 3600})
+    start = datetime.combine(days_ago(2), datetime.min.time(), UTC).replace(hour=2, minute=7)
+    try:
+        await connector.whoami()
+        project = await active_project(connector)
+        entry = await connector.create_time_entry(  # the budget is spent on the write itself
+            TimeEntryDraft(project_id=project.id, start=start, duration_seconds=900, description="x")
+        )
+    finally:
+        await connector.aclose()
+    [post] = [r["path"] for r in await control(app, "requests") if r["method"] == "POST" and "/v2/" in r["path"]]
+    user = post.split("/")[3]  # /v2/users/{id}/time_entries
+    assert entry.id == f"0.{user}.{int(start.replace(minute=0).timestamp())}"
+    assert (entry.start, entry.duration_seconds, entry.project_id) == (start, 900, project.id)
+    assert await calls(app, "POST /v2/users/{user_id}/time_entries") == 1
