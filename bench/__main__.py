@@ -56,8 +56,10 @@ def main() -> None:
 
 
 def _row(f: Figure, seconds: float) -> str:
+    bound = "n/a" if f.calls_bound is None else str(f.calls_bound)
+    ratio = "n/a" if f.calls_bound is None else f"{f.calls / f.calls_bound:.2f}"
     return (
-        f"| {f.scenario} | {f.calls} | {f.calls_bound} | {f.calls / f.calls_bound:.2f} | "
+        f"| {f.scenario} | {f.calls} | {bound} | {ratio} | "
         f"{seconds:.2f} s | {f.seconds_bound:.2f} s | {seconds / f.seconds_bound:.2f} | "
         f"{f.rate_limited} | {f.note} |"
     )
