@@ -18,7 +18,7 @@ from gateway.http.client import ClientOptions, build_client
 from gateway.http.deadline import deadline_scope, remaining
 from gateway.http.limiter import RateLimiter, SlidingWindowLimiter
 from gateway.http.retry import RetryPolicy
-from gateway.http.upstream import StatusTable, Upstream, UpstreamResponse
+from gateway.http.upstream import SafeReason, StatusTable, Upstream, UpstreamResponse
 
 __all__ = [
     "BearerTokenAuth",
@@ -26,6 +26,7 @@ __all__ = [
     "HeaderAuth",
     "RateLimiter",
     "RetryPolicy",
+    "SafeReason",
     "SlidingWindowLimiter",
     "StatusTable",
     "TokenProvider",

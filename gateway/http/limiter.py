@@ -10,6 +10,7 @@ served) and sleeps until it; a wait longer than the request's deadline fails fas
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from typing import Protocol
@@ -38,31 +39,51 @@ class SlidingWindowLimiter:
 
     ``margin`` stretches the window a little (fraction of it, plus 50 ms) because the vendor
     timestamps arrivals, not our sends, and network jitter can bunch arrivals together.
+    ``max_wait`` caps a wait even without a deadline: with an hourly budget (Hubstaff) a caller
+    must get "rate limited, retry after N" rather than a coroutine parked for up to an hour.
     """
 
-    def __init__(self, limit: int, window: float, *, margin: float = 0.02) -> None:
+    def __init__(
+        self, limit: int, window: float, *, margin: float = 0.02, max_wait: float | None = None
+    ) -> None:
         if limit < 1 or window <= 0:
             raise ValueError("a rate limit needs limit >= 1 and window > 0")
         self.limit = limit
         self.window = window * (1 + margin) + 0.05
+        self.max_wait = max_wait
         self._slots: deque[float] = deque(maxlen=limit)
         self._blocked_until = 0.0
 
-    def _next_slot(self, now: float) -> float:
-        slot = max(now, self._blocked_until)
-        if len(self._slots) == self.limit:
-            slot = max(slot, self._slots[0] + self.window)
-        return slot
+    def allowed_wait(self) -> float | None:
+        """How long a request may wait for a slot now: the deadline's rest, capped by max_wait."""
+        bounds = [b for b in (remaining(), self.max_wait) if b is not None]
+        return max(0.0, min(bounds)) if bounds else None
+
+    def wait_for(self, count: int) -> float:
+        """Seconds until ``count`` more sends would fit the window (0 when they fit now).
+
+        Lets a caller that needs several requests refuse up front instead of spending part of
+        the budget on work it would throw away.
+        """
+        now = time.monotonic()
+        start = max(now, self._blocked_until)
+        overflow = len(self._slots) + count - self.limit  # sends that must age out first
+        if overflow <= 0:
+            return start - now
+        if overflow <= len(self._slots):
+            return max(start, self._slots[overflow - 1] + self.window) - now
+        # More than a whole budget: the last of them waits whole windows more.
+        return max(start - now, 0.0) + self.window * math.ceil(overflow / self.limit)
 
     async def acquire(self) -> None:
         now = time.monotonic()
-        slot = self._next_slot(now)
-        left = remaining()
-        if left is not None and slot - now > left:
-            raise RateBudgetExceeded(slot - now)
-        self._slots.append(slot)
-        if slot > now:
-            await asyncio.sleep(slot - now)
+        wait = self.wait_for(1)
+        allowed = self.allowed_wait()
+        if allowed is not None and wait > allowed:
+            raise RateBudgetExceeded(wait)
+        self._slots.append(now + wait)
+        if wait > 0:
+            await asyncio.sleep(wait)
 
     def defer(self, seconds: float) -> None:
         self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)

@@ -8,7 +8,7 @@ source and the status, never the URL, headers or body.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +20,9 @@ from gateway.http.limiter import RateBudgetExceeded
 from gateway.http.retry import retry_after_seconds
 
 StatusTable = Mapping[int, type[errors.UpstreamError]]
+# A vendor's way to name *why* a request was refused from the error response, in words of our
+# own: it must never return upstream text, only a fixed phrase it chose (or None).
+SafeReason = Callable[[httpx.Response], str | None]
 
 DEFAULT_STATUSES: dict[int, type[errors.UpstreamError]] = {
     400: errors.UpstreamBadResponse,
@@ -57,10 +60,12 @@ class Upstream:
         client: httpx.AsyncClient,
         *,
         statuses: StatusTable | None = None,
+        reason: SafeReason | None = None,
     ) -> None:
         self.source = source
         self.client = client
         self._statuses = {**DEFAULT_STATUSES, **(statuses or {})}
+        self._reason = reason
 
     async def request(
         self,
@@ -107,10 +112,11 @@ class Upstream:
         kind = self._statuses.get(status)
         if kind is None:
             kind = errors.UpstreamUnavailable if status >= 500 else errors.UpstreamBadResponse
-        what = _WHAT.get(kind, "failed")
+        message = f"source {self.source!r} {_WHAT.get(kind, 'failed')} (HTTP {status})"
+        reason = self._reason(response) if self._reason else None
         raise kind(
             self.source,
-            f"source {self.source!r} {what} (HTTP {status})",
+            f"{message}: {reason}" if reason else message,
             retry_after=retry_after_seconds(response) if status in (429, 503) else None,
         )
 

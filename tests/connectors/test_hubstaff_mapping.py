@@ -11,10 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from gateway.connectors.hubstaff import DEFAULT_TOKEN_URL, HubstaffSource, mapping
-from gateway.connectors.hubstaff.budget import BudgetLimiter
 from gateway.connectors.hubstaff.payloads import ActivityPayload
-from gateway.http.deadline import deadline_scope
-from gateway.http.limiter import RateBudgetExceeded
 from gateway.pagination import Page, PageRequest
 from gateway.pagination.start_id import StartIdPaginator
 
@@ -232,34 +229,6 @@ def test_start_id_paginator(body: Any, items: int, next_start: str | None) -> No
     assert following is not None
     assert following.param("page_start_id") == next_start
     assert [v for k, v in following.params if k == "user_ids[]"] == ["1", "2"]  # arrays survive
-
-
-@pytest.mark.parametrize(
-    ("used", "asking", "expected"),
-    [
-        pytest.param(0, 3, 0.0, id="fits"),
-        pytest.param(2, 1, 0.0, id="fits-exactly"),
-        pytest.param(3, 1, 102.05, id="waits-for-the-oldest-to-age-out"),
-        pytest.param(1, 3, 102.05, id="waits-for-the-first-of-its-own"),
-        pytest.param(0, 7, 204.1, id="more-than-a-whole-budget"),
-    ],
-)
-async def test_budget_arithmetic(used: int, asking: int, expected: float) -> None:
-    limiter = BudgetLimiter(3, 100.0, max_wait=10.0)
-    for _ in range(used):
-        await limiter.acquire()
-    assert limiter.wait_for(asking) == pytest.approx(expected, abs=0.05)
-
-
-async def test_the_budget_never_parks_a_caller_past_its_deadline_or_max_wait() -> None:
-    limiter = BudgetLimiter(1, 100.0, max_wait=10.0)
-    await limiter.acquire()
-    assert limiter.allowed_wait() == 10.0
-    with pytest.raises(RateBudgetExceeded) as raised:
-        await limiter.acquire()  # no deadline: still refused, not an hour's sleep
-    assert raised.value.wait == pytest.approx(102.05, abs=0.05)
-    with deadline_scope(2.0):
-        assert limiter.allowed_wait() == pytest.approx(2.0, abs=0.01)
 
 
 GOOD = {"name": "hs", "vendor": "hubstaff", "refresh_token": "pat", "organization_id": 184402}

@@ -42,3 +42,31 @@ async def test_defer_holds_everyone_back() -> None:
     started = time.monotonic()
     await limiter.acquire()
     assert time.monotonic() - started >= 0.14
+
+
+@pytest.mark.parametrize(
+    ("used", "asking", "expected"),
+    [
+        pytest.param(0, 3, 0.0, id="fits"),
+        pytest.param(2, 1, 0.0, id="fits-exactly"),
+        pytest.param(3, 1, 102.05, id="waits-for-the-oldest-to-age-out"),
+        pytest.param(1, 3, 102.05, id="waits-for-the-first-of-its-own"),
+        pytest.param(0, 7, 204.1, id="more-than-a-whole-budget"),
+    ],
+)
+async def test_budget_arithmetic(used: int, asking: int, expected: float) -> None:
+    limiter = SlidingWindowLimiter(3, 100.0, max_wait=10.0)
+    for _ in range(used):
+        await limiter.acquire()
+    assert limiter.wait_for(asking) == pytest.approx(expected, abs=0.05)
+
+
+async def test_the_budget_never_parks_a_caller_past_its_deadline_or_max_wait() -> None:
+    limiter = SlidingWindowLimiter(1, 100.0, max_wait=10.0)
+    await limiter.acquire()
+    assert limiter.allowed_wait() == 10.0
+    with pytest.raises(RateBudgetExceeded) as raised:
+        await limiter.acquire()  # no deadline: still refused, not an hour's sleep
+    assert raised.value.wait == pytest.approx(102.05, abs=0.05)
+    with deadline_scope(2.0):
+        assert limiter.allowed_wait() == pytest.approx(2.0, abs=0.01)

@@ -1,7 +1,8 @@
 """Hubstaff v2: endpoints, pagination, limits and the rebuilding of time entries.
 
-- 1000 requests per hour per application (``budget.py``): paced before sending; a query that
-  cannot get the requests it needs in time fails fast with ``retryAfter``.
+- 1000 requests per hour per application: paced before sending by the core limiter with a
+  ``max_wait``; a query that cannot get the requests it needs in time fails fast with
+  ``retryAfter``.
 - Lists page with ``page_start_id``/``page_limit`` (``gateway.pagination.start_id``), at the
   largest page size Hubstaff serves (500), so every reference kind is one or two calls.
 - There is no time-entry list. Entries are sessions rebuilt from 10-minute activities
@@ -41,7 +42,6 @@ from gateway.connectors.base import (
 )
 from gateway.connectors.hubstaff import mapping
 from gateway.connectors.hubstaff.auth import RotatingTokenProvider, TokenEndpoint
-from gateway.connectors.hubstaff.budget import BudgetLimiter
 from gateway.connectors.hubstaff.config import DEFAULT_BASE_URL, HubstaffSource
 from gateway.connectors.hubstaff.mapping import DailyTotal, Session
 from gateway.connectors.hubstaff.payloads import (
@@ -73,6 +73,7 @@ from gateway.http import (
     BearerTokenAuth,
     ClientOptions,
     RetryPolicy,
+    SlidingWindowLimiter,
     StatusTable,
     Upstream,
     build_client,
@@ -125,7 +126,7 @@ class HubstaffConnector:
         self,
         config: HubstaffSource,
         upstream: Upstream,
-        limiter: BudgetLimiter,
+        limiter: SlidingWindowLimiter,
         provider: RotatingTokenProvider,
         token_client: httpx.AsyncClient,
         *,
@@ -242,7 +243,8 @@ class HubstaffConnector:
     def _check_budget(self, cost: int) -> None:
         """Refuse, before spending anything, a step whose requests cannot all be sent in time."""
         wait = self._limiter.wait_for(cost)
-        if wait > self._limiter.allowed_wait():
+        allowed = self._limiter.allowed_wait()
+        if allowed is not None and wait > allowed:
             raise errors.UpstreamRateLimited(
                 self.source,
                 f"source {self.source!r} has no room in Hubstaff's hourly request budget for the "
@@ -497,7 +499,7 @@ def create_connector(
         config.refresh_token,
         clock=clock,
     )
-    limiter = BudgetLimiter(requests, window, max_wait=MAX_BUDGET_WAIT)
+    limiter = SlidingWindowLimiter(requests, window, max_wait=MAX_BUDGET_WAIT)
     client = build_client(
         ClientOptions(
             base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",

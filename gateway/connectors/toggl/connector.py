@@ -28,7 +28,7 @@ from gateway.connectors.base import (
 from gateway.connectors.paging import Extract, items_at, iterate_items
 from gateway.connectors.toggl import drafts, mapping, plan
 from gateway.connectors.toggl.config import DEFAULT_BASE_URL, TogglSource
-from gateway.connectors.toggl.errors import STATUSES, TogglConflict, TogglUpstream
+from gateway.connectors.toggl.errors import STATUSES, TogglConflict, reason_of
 from gateway.connectors.toggl.quota import QuotaGate
 from gateway.errors import UpstreamBadResponse, UpstreamNotFound, UserInputError
 from gateway.http import ClientOptions, SlidingWindowLimiter, Upstream, build_client
@@ -286,7 +286,7 @@ def create_connector(
     )
     return TogglConnector(
         config,
-        TogglUpstream(config.name, client, statuses=STATUSES),
+        Upstream(config.name, client, statuses=STATUSES, reason=reason_of),
         created_with=context.user_agent,
         now=now,
         report_page_size=report_page_size,

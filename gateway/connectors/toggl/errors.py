@@ -13,7 +13,7 @@ import httpx
 import orjson
 
 from gateway import errors
-from gateway.http import StatusTable, Upstream
+from gateway.http import StatusTable
 
 
 class TogglConflict(errors.UpstreamBadResponse):
@@ -64,15 +64,6 @@ def safe_reason(content: bytes) -> str | None:
     return next((reason for phrase, reason in _REASONS if phrase in text), None)
 
 
-class TogglUpstream(Upstream):
-    """``Upstream`` whose error messages end with a safe reason read from the string body."""
-
-    def _raise_for_status(self, response: httpx.Response) -> None:
-        try:
-            super()._raise_for_status(response)
-        except errors.UpstreamError as exc:
-            reason = safe_reason(response.content)
-            if reason is None:
-                raise
-            message = f"{exc.message}: {reason}"
-            raise type(exc)(exc.source, message, retry_after=exc.retry_after) from exc
+def reason_of(response: httpx.Response) -> str | None:
+    """``Upstream``'s safe-reason hook for Toggl's string bodies."""
+    return safe_reason(response.content)
