@@ -35,6 +35,7 @@ from schema.context import Context, Info
 from schema.extensions import SourceProblems
 from schema.node import Node
 from schema.projects import Project
+from schema.selection import prefetch_links
 from schema.sources import Source, resolve_sources
 from schema.tasks import Task
 from schema.time_entries import TimeEntry, list_time_entries
@@ -58,6 +59,7 @@ async def _references(
     for outcome in listing.outcomes:
         if outcome.error is not None:
             info.context.problems.add(outcome.error, info.path.as_list(), info.field_name)
+    await prefetch_links(info, listing.items)
     return Connection.from_listing(listing, paged=after is not None)  # type: ignore[arg-type]
 
 

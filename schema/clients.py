@@ -13,6 +13,7 @@ from gateway.service import ReferenceFilter
 from schema.common import After, Connection, First
 from schema.context import Info
 from schema.node import Node
+from schema.selection import prefetch_links
 
 if TYPE_CHECKING:
     from schema.projects import Project
@@ -42,4 +43,5 @@ class Client(Node):
             client_ids=[ids.decode(ids.encode(Kind.CLIENT, record.source, record.id))],
         )
         listing = await info.context.gateway.references(Kind.PROJECT, flt, first=first, after=after)
+        await prefetch_links(info, listing.items)
         return Connection.from_listing(listing, paged=after is not None)  # type: ignore[arg-type]
