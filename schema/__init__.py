@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from typing import Annotated, Any
@@ -85,9 +86,20 @@ class Query:
         info: Info,
         ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global ids.")],
     ) -> list[Node | None]:
-        import asyncio
-
-        return list(await asyncio.gather(*(info.context.gateway.node(i) for i in ids)))  # type: ignore[arg-type]
+        # One id failing (a bad id, a source down) nulls that item with one error per source,
+        # never the whole list.
+        found = await asyncio.gather(
+            *(info.context.gateway.node(i) for i in ids), return_exceptions=True
+        )
+        out: list[Any] = []
+        for index, value in enumerate(found):
+            if isinstance(value, HourglassError):
+                info.context.problems.add(value, [*info.path.as_list(), index], "nodes")
+                value = None
+            elif isinstance(value, BaseException):
+                raise value
+            out.append(value)
+        return out
 
     @strawberry.field(
         description="Time entries across sources, most recent first by default. Without `from`, "

@@ -150,3 +150,19 @@ async def test_nesting_clients_projects_entries_users(client: httpx.AsyncClient)
     assert "errors" not in body
     clients = body["data"]["clients"]["nodes"]
     assert clients and all(c["projects"]["nodes"] for c in clients)
+
+
+async def test_one_bad_id_nulls_only_its_item_in_nodes(client: httpx.AsyncClient) -> None:
+    [entry] = (await entries(client, 'from: "2026-03-10", to: "2026-03-10"'))[:1]
+    body = await gql(
+        client,
+        "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+        ids=[entry["id"], "not an id!", entry["user"]["id"]],
+    )
+    assert [n and n["id"] for n in body["data"]["nodes"]] == [
+        entry["id"],
+        None,
+        entry["user"]["id"],
+    ]
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and error["path"] == ["nodes", 1]

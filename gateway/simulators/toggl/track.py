@@ -144,4 +144,13 @@ def read_routes(ctx: Context) -> APIRouter:
         entry = ctx.store.current(ctx.caller(request).id)
         return json(None if entry is None else entry.render(ctx.store.tag_names()))
 
+    # Toggl v9 serves one of the caller's own entries by id (GET /me/time_entries/{id}); someone
+    # else's entry is as unknown as a missing one.
+    @router.get("/me/time_entries/{entry_id}")
+    async def my_entry(entry_id: int, request: Request) -> Response:
+        entry = ctx.store.live(entry_id)
+        if entry is None or entry.user_id != ctx.caller(request).id:
+            raise TogglError(404, "Time entry not found")
+        return json(entry.render(ctx.store.tag_names()))
+
     return router
