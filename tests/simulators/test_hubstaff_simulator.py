@@ -647,3 +647,16 @@ async def test_users_side_loads_and_errors_validate_against_the_spec(
     for response, status in errors:
         assert response.status_code == status
         check(spec, "/v2/users/{user_id}", "get", status, response.json())
+
+
+@pytest.mark.parametrize("kind", ["project", "client", "task"])
+async def test_one_record_by_id_validates_and_unknown_is_404(
+        sim: Sim, spec: dict[str, Any], kind: str) -> None:
+    first = await sim.get(org(f"/{kind}s"))
+    record = first.json()[f"{kind}s"][0]
+    response = await sim.get(f"/v2/{kind}s/{record['id']}")
+    assert response.status_code == 200 and response.json()[kind]["id"] == record["id"]
+    check(spec, f"/v2/{kind}s/{{{kind}_id}}", "get", 200, response.json())
+    missing = await sim.get(f"/v2/{kind}s/987654321")
+    assert missing.status_code == 404
+    check(spec, f"/v2/{kind}s/{{{kind}_id}}", "get", 404, missing.json())

@@ -125,7 +125,32 @@ def build_catalog_router(api: Api) -> APIRouter:
         project = api.project(project_id)
         return _tasks(api, request, lambda t: t["project_id"] == project["id"], ("users",))
 
+    # One record by id, as the spec defines them: {"project": {...}}, {"client": ...}, {"task": ...}.
+    @router.get("/v2/projects/{project_id}")
+    async def project(project_id: str, request: Request) -> Response:
+        api.enter(request)
+        return json({"project": api.project(project_id)})
+
+    @router.get("/v2/clients/{client_id}")
+    async def client(client_id: str, request: Request) -> Response:
+        api.enter(request)
+        wanted = params.path_id(client_id, "client_id")
+        return json({"client": _one(api.store.clients, wanted)})
+
+    @router.get("/v2/tasks/{task_id}")
+    async def task(task_id: str, request: Request) -> Response:
+        api.enter(request)
+        wanted = params.path_id(task_id, "task_id")
+        return json({"task": _one(api.store.tasks, wanted)})
+
     return router
+
+
+def _one(rows: Iterable[T], wanted: int) -> T:
+    found = next((r for r in rows if r["id"] == wanted), None)  # type: ignore[index]
+    if found is None:
+        raise ApiError(Problem.NOT_FOUND)
+    return found
 
 
 def _member_filter(api: Api, request: Request) -> Callable[[Member], bool]:
