@@ -125,7 +125,7 @@ def build_catalog_router(api: Api) -> APIRouter:
         project = api.project(project_id)
         return _tasks(api, request, lambda t: t["project_id"] == project["id"], ("users",))
 
-    # One record by id, as the spec defines them: {"project": {...}}, {"client": ...}, {"task": ...}.
+    # One record by id, as the spec defines them: {"project": ...}, {"client": ...}, {"task": ...}.
     @router.get("/v2/projects/{project_id}")
     async def project(project_id: str, request: Request) -> Response:
         api.enter(request)
