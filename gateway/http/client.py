@@ -7,15 +7,14 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from gateway.http.breaker import CircuitBreaker
+from gateway.http.circuit import BreakerTransport
 from gateway.http.coalesce import CoalescingTransport
-from gateway.http.deadline import remaining
 from gateway.http.limiter import RateLimiter
+from gateway.http.network import default_network
 from gateway.http.pacing import RateLimitTransport, ResponseObserver
 from gateway.http.retry import RetryPolicy, RetryTransport
-
-# Vendors drop requests that run longer than 30 s (Hubstaff answers blank): never wait longer.
-VENDOR_REQUEST_CAP = 30.0
-
+from gateway.http.timeouts import DeadlineTimeouts
 
 @dataclass(frozen=True, slots=True)
 class ClientOptions:
@@ -28,48 +27,25 @@ class ClientOptions:
     max_connections: int = 50
 
 
-class _DeadlineTimeouts(httpx.AsyncBaseTransport):
-    """Clip each attempt's timeouts to what is left of the request's deadline."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport, timeout: float) -> None:
-        self._inner = inner
-        self._timeout = min(timeout, VENDOR_REQUEST_CAP)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        left = remaining()
-        budget = self._timeout if left is None else max(0.001, min(self._timeout, left))
-        request.extensions["timeout"] = {
-            "connect": budget,
-            "read": budget,
-            "write": budget,
-            "pool": budget,
-        }
-        return await self._inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-
 def build_client(
     options: ClientOptions,
     *,
     limiter: RateLimiter,
     auth: httpx.Auth | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    breaker: CircuitBreaker | None = None,
     rng: random.Random | None = None,
 ) -> httpx.AsyncClient:
-    """``transport`` replaces the network (a simulator's ``ASGITransport``, a ``MockTransport``)."""
-    network = transport or httpx.AsyncHTTPTransport(
-        limits=httpx.Limits(
-            max_connections=options.max_connections,
-            max_keepalive_connections=options.max_connections,
-        )
-    )
-    stack: httpx.AsyncBaseTransport = _DeadlineTimeouts(network, options.timeout)
+    """``transport`` replaces the network (a simulator's ``ASGITransport``, a ``MockTransport``);
+    ``breaker`` is the source's circuit breaker (shared by every client of the source)."""
+    network = transport or default_network(options.max_connections)
+    stack: httpx.AsyncBaseTransport = DeadlineTimeouts(network, options.timeout)
     stack = RateLimitTransport(
         stack, limiter, rate_limited_statuses=options.rate_limited_statuses, observe=options.observe
     )
     stack = RetryTransport(stack, options.retry, rng=rng)
+    if breaker is not None:
+        stack = BreakerTransport(stack, breaker)
     stack = CoalescingTransport(stack)
     return httpx.AsyncClient(
         base_url=options.base_url,

@@ -1,0 +1,146 @@
+"""The aiohttp network under the stack, against a real loopback server: every failure arrives
+as the httpx exception the layers above expect, timeouts come from the request's extensions,
+connections are reused, bodies are read whole and the session is closed."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import orjson
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from gateway.errors import UpstreamUnavailable
+from gateway.http import ClientOptions, SlidingWindowLimiter, Upstream, build_client, deadline_scope
+from gateway.http.network import AiohttpNetwork, default_network
+from tests.conftest import free_port, serve
+
+BIG = b"x" * 1_000_000
+
+
+async def _start(send: Send, length: int) -> None:
+    headers = [(b"content-length", str(length).encode()), (b"content-type", b"application/json")]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+
+
+async def vendor(scope: Scope, receive: Receive, send: Send) -> None:
+    """``/ok`` names the client port (which connection served it), ``/slow`` answers late,
+    ``/stall`` stops mid-body, ``/cut`` hangs up mid-body, ``/big`` sends 1 MB, ``/echo``
+    returns the request body."""
+    if scope["type"] != "http":
+        return
+    path = scope["path"]
+    if path == "/slow":
+        await asyncio.sleep(1)
+    body = orjson.dumps({"port": scope["client"][1]})
+    if path == "/big":
+        body = BIG
+    elif path == "/echo":
+        message = await receive()
+        body = message.get("body", b"")
+    elif path in ("/stall", "/cut"):
+        await _start(send, 100_000)
+        await send({"type": "http.response.body", "body": b"{", "more_body": True})
+        if path == "/cut":
+            raise RuntimeError("the server dies mid-body")  # uvicorn drops the connection
+        await asyncio.sleep(1)
+        return
+    await _start(send, len(body))
+    await send({"type": "http.response.body", "body": body})
+
+
+@pytest.fixture(scope="module")
+def root() -> Iterator[str]:
+    with serve(vendor) as url:
+        yield url
+
+
+@pytest.fixture
+async def network() -> AsyncIterator[AiohttpNetwork]:
+    transport = AiohttpNetwork(limits=httpx.Limits(max_connections=1))
+    yield transport
+    await transport.aclose()
+
+
+def timeouts(seconds: float) -> dict[str, dict[str, float]]:
+    return {"timeout": {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds}}
+
+
+async def fetch(network: AiohttpNetwork, url: str, seconds: float = 5.0) -> httpx.Response:
+    client = httpx.AsyncClient(transport=network)  # not closed: closing it closes the network
+    return await client.send(client.build_request("GET", url, extensions=timeouts(seconds)))
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        pytest.param("/slow", httpx.ReadTimeout, id="no-headers-in-time"),
+        pytest.param("/stall", httpx.ReadTimeout, id="body-stalls"),
+        pytest.param("/cut", httpx.RemoteProtocolError, id="closed-mid-body"),
+    ],
+)
+async def test_server_failures_map_to_httpx_errors(
+    network: AiohttpNetwork, root: str, path: str, expected: type[Exception]
+) -> None:
+    started = time.monotonic()
+    with pytest.raises(expected) as caught:
+        await fetch(network, root + path, seconds=0.3)
+    assert isinstance(caught.value, httpx.TransportError)
+    assert time.monotonic() - started < 1.5  # the extension's 0.3 s, not a default timeout
+
+
+async def test_connection_refused_is_a_connect_error(network: AiohttpNetwork) -> None:
+    with pytest.raises(httpx.ConnectError):
+        await fetch(network, f"http://127.0.0.1:{free_port()}/")
+
+
+async def test_waiting_for_a_pooled_connection_times_out(
+    network: AiohttpNetwork, root: str
+) -> None:
+    busy = asyncio.create_task(fetch(network, root + "/slow"))  # holds the only connection
+    await asyncio.sleep(0.2)
+    with pytest.raises(httpx.TimeoutException):
+        await fetch(network, root + "/ok", seconds=0.2)
+    busy.cancel()
+
+
+async def test_connections_are_kept_alive_and_bodies_read_whole(
+    network: AiohttpNetwork, root: str
+) -> None:
+    ports = [(await fetch(network, root + "/ok")).json()["port"] for _ in range(3)]
+    assert len(set(ports)) == 1
+    assert (await fetch(network, root + "/big")).content == BIG
+    assert (await fetch(network, root + "/ok")).json()["port"] == ports[0]
+
+
+async def test_request_body_and_headers_reach_the_server(
+    network: AiohttpNetwork, root: str
+) -> None:
+    async with httpx.AsyncClient(transport=network) as client:
+        response = await client.post(root + "/echo", json={"hours": 1.5})
+    assert response.json() == {"hours": 1.5}
+
+
+async def test_aclose_closes_the_session(root: str) -> None:
+    transport = AiohttpNetwork(limits=httpx.Limits(max_connections=2))
+    await fetch(transport, root + "/ok")
+    session = transport.client
+    await transport.aclose()
+    assert session is not None and getattr(session, "closed", False)
+
+
+async def test_the_stack_fails_a_slow_vendor_at_the_request_deadline(root: str) -> None:
+    client = build_client(
+        ClientOptions(base_url=root, user_agent="t"),
+        limiter=SlidingWindowLimiter(100, 1),
+        transport=default_network(10),
+    )
+    upstream = Upstream("slowvendor", client)
+    started = time.monotonic()
+    with deadline_scope(0.4), pytest.raises(UpstreamUnavailable, match="did not answer in time"):
+        await upstream.get("/slow")
+    assert time.monotonic() - started < 1.5
+    await upstream.aclose()
