@@ -16,6 +16,7 @@ from gateway.http.pacing import RateLimitTransport, ResponseObserver
 from gateway.http.retry import RetryPolicy, RetryTransport
 from gateway.http.timeouts import DeadlineTimeouts
 
+
 @dataclass(frozen=True, slots=True)
 class ClientOptions:
     base_url: str

@@ -8,6 +8,7 @@ source and the status, never the URL, headers or body.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ import httpx
 import orjson
 
 from gateway import errors
+from gateway.http.deadline import remaining
 from gateway.http.limiter import RateBudgetExceeded
 from gateway.http.retry import retry_after_seconds
 
@@ -34,6 +36,10 @@ DEFAULT_STATUSES: dict[int, type[errors.UpstreamError]] = {
     422: errors.UpstreamBadResponse,
     429: errors.UpstreamRateLimited,
 }
+
+# The per-attempt bound (``DeadlineTimeouts``) fires at the deadline itself and reports the
+# attempt to the breaker; the guard around the whole call only backs it up, a little later.
+GUARD_GRACE = 0.2
 
 _WHAT = {
     errors.UpstreamAuthError: "rejected the configured credentials",
@@ -83,14 +89,17 @@ class Upstream:
             method, url, params=params, json=json, headers=headers, extensions=extensions
         )
         try:
-            response = await self.client.send(request)
+            # Belt and braces over the per-attempt bounds: waits outside the transports (a
+            # token refresh, another caller's coalesced request) end at the deadline too.
+            async with asyncio.timeout(_guard()):
+                response = await self.client.send(request)
         except RateBudgetExceeded as exc:
             raise errors.UpstreamRateLimited(
                 self.source,
                 f"source {self.source!r} has no request budget left before the deadline",
                 retry_after=round(exc.wait, 1),
             ) from exc
-        except httpx.TimeoutException as exc:
+        except (httpx.TimeoutException, TimeoutError) as exc:
             raise errors.UpstreamUnavailable(
                 self.source, f"source {self.source!r} did not answer in time"
             ) from exc
@@ -132,3 +141,8 @@ class Upstream:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+
+
+def _guard() -> float | None:
+    left = remaining()
+    return None if left is None else max(0.0, left) + GUARD_GRACE
