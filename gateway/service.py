@@ -11,9 +11,12 @@ import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from enum import Enum
 
 from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
+from gateway.demux import Demux
 from gateway.errors import (
+    HourglassError,
     NotSupported,
     UpstreamError,
     UpstreamNotFound,
@@ -65,6 +68,38 @@ def entry_key(entry: TimeEntry) -> SortKey:
     return (entry.date.toordinal(), start, entry.source, entry.id)
 
 
+class Axis(Enum):
+    """What a nested time-entry listing hangs off; the value names the id filter."""
+
+    PROJECT = "project"
+    USER = "user"
+
+    @property
+    def kind(self) -> Kind:
+        return Kind.PROJECT if self is Axis.PROJECT else Kind.USER
+
+
+@dataclass(frozen=True, slots=True)
+class EntryGroup:
+    """Nested listings that can share one upstream listing: the same source, axis, range and
+    order (what differs per parent, ``first`` and ``after``, is applied after the split)."""
+
+    source: str
+    axis: Axis
+    date_from: date | None
+    date_to: date | None
+    order: Order
+
+
+@dataclass(frozen=True, slots=True)
+class ParentPage:
+    """One parent's page of a nested listing: the parent's native id, ``first`` and ``after``."""
+
+    parent: str
+    first: int
+    after: str | None
+
+
 def reference_key(ref: Reference) -> SortKey:
     return (ref.name.casefold(), ref.source, ref.id)
 
@@ -105,6 +140,15 @@ class Gateway:
         if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
             outcome.supported = False
             return SourceStream(outcome, _empty())
+        query = self._entry_query(rt, flt, after, order)
+        if query is None:
+            return SourceStream(outcome, _empty())  # the filter names nothing of this source
+        return SourceStream(outcome, self._filtered(rt, query), sorted_by=_date_order(rt, order))
+
+    def _entry_query(
+        self, rt: SourceRuntime, flt: TimeEntryFilter, after: SortKey | None, order: Order
+    ) -> TimeEntryQuery | None:
+        """What to ask ``rt`` for; ``None`` when an id filter names nothing of this source."""
         ids = {
             k: _native(v, rt.name)
             for k, v in (
@@ -114,7 +158,7 @@ class Gateway:
             )
         }
         if any(v is not None and not v for v in ids.values()):
-            return SourceStream(outcome, _empty())  # the filter names nothing of this source
+            return None
         date_from = flt.date_from or self.today() - timedelta(days=self.default_lookback_days)
         date_to = flt.date_to
         if after is not None:  # keyset push-down: nothing before the cursor's date is needed
@@ -123,7 +167,7 @@ class Gateway:
                 date_to = min(date_to, cursor_day) if date_to else cursor_day
             else:
                 date_from = max(date_from, cursor_day)
-        query = TimeEntryQuery(
+        return TimeEntryQuery(
             date_from=date_from,
             date_to=date_to,
             updated_since=flt.updated_since,
@@ -134,11 +178,66 @@ class Gateway:
             running=flt.running,
             order=order,
         )
-        in_order = rt.connector.capabilities.time_entry_order is order
-        return SourceStream(
-            outcome,
-            self._filtered(rt, query),
-            sorted_by=(lambda e: e.date) if in_order else None,
+
+    async def time_entries_by_parent(
+        self, group: EntryGroup, pages: Sequence[ParentPage]
+    ) -> list[Listing[TimeEntry] | HourglassError]:
+        """Each parent's page exactly as ``time_entries`` lists it for that parent alone
+        (``sources=[group.source]`` and the parent's id filter), from ONE upstream listing of
+        the source: every parent's id is pushed down together (or filtered locally, as the
+        connector can), and the entries are split per parent as they arrive."""
+        rt = self.select([group.source])[0]
+        afters: list[SortKey | HourglassError | None] = [_cursor(p.after) for p in pages]
+        if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
+            return [
+                a
+                if isinstance(a, HourglassError)
+                else Listing([], [], False, [SourceOutcome(rt.name, supported=False)])
+                for a in afters
+            ]
+        parents = {p.parent for p in pages}
+        gids = [GlobalId(group.axis.kind, rt.name, p) for p in sorted(parents)]
+        flt = TimeEntryFilter(
+            sources=[rt.name],
+            date_from=group.date_from,
+            date_to=group.date_to,
+            project_ids=gids if group.axis is Axis.PROJECT else None,
+            user_ids=gids if group.axis is Axis.USER else None,
+        )
+        query = self._entry_query(rt, flt, None, group.order)
+        assert query is not None  # every parent id is of this source
+        attr = f"{group.axis.value}_id"
+        shared = Demux(self._filtered(rt, query), lambda e: getattr(e, attr), parents)
+        try:
+            results = await asyncio.gather(
+                *(
+                    self._parent_page(rt, shared, page, after, group.order)
+                    for page, after in zip(pages, afters, strict=True)
+                )
+            )
+        finally:
+            await shared.aclose()
+        return list(results)
+
+    async def _parent_page(
+        self,
+        rt: SourceRuntime,
+        shared: Demux[TimeEntry],
+        page: ParentPage,
+        after: SortKey | HourglassError | None,
+        order: Order,
+    ) -> Listing[TimeEntry] | HourglassError:
+        if isinstance(after, HourglassError):
+            return after
+        stream = SourceStream(
+            SourceOutcome(rt.name), shared.stream(page.parent), sorted_by=_date_order(rt, order)
+        )
+        return await merge(
+            [stream],
+            key=entry_key,
+            order=order,
+            keep=lambda e: after is None or _past(entry_key(e), after, order),
+            limit=page.first,
         )
 
     async def _filtered(self, rt: SourceRuntime, q: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
@@ -224,6 +323,18 @@ class Gateway:
 
     async def aclose(self) -> None:
         await asyncio.gather(*(rt.connector.aclose() for rt in self.sources.values()))
+
+
+def _date_order(rt: SourceRuntime, order: Order) -> Callable[[TimeEntry], date] | None:
+    """The merge's coarse key when the connector already yields dates in ``order``."""
+    return (lambda e: e.date) if rt.connector.capabilities.time_entry_order is order else None
+
+
+def _cursor(after: str | None) -> SortKey | HourglassError | None:
+    try:
+        return decode_cursor(after) if after else None
+    except HourglassError as exc:
+        return exc
 
 
 def _past(key: SortKey, after: SortKey, order: Order) -> bool:

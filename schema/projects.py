@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from gateway import ids, models
+from gateway import models
 from gateway.models import Kind
-from gateway.service import TimeEntryFilter
+from gateway.service import Axis, EntryGroup, ParentPage
 from schema.common import After, Connection, First, FromDate, OrderArg, SortOrder, ToDate
 from schema.context import Info
 from schema.node import Node
@@ -53,13 +53,9 @@ class Project(Node):
         to: ToDate = None,
         order: OrderArg = SortOrder.DESC,
     ) -> Connection[Annotated[TimeEntry, strawberry.lazy("schema.time_entries")]]:
-        from schema.time_entries import list_time_entries
+        from schema.time_entries import nested_time_entries
 
         record: Any = self
-        flt = TimeEntryFilter(
-            sources=[record.source],
-            date_from=from_,
-            date_to=to,
-            project_ids=[ids.GlobalId(Kind.PROJECT, record.source, record.id)],
-        )
-        return await list_time_entries(info, flt, first=first, after=after, order=order)
+        group = EntryGroup(record.source, Axis.PROJECT, from_, to, order.domain())
+        page = ParentPage(record.id, first, after)
+        return await nested_time_entries(info, group, page)

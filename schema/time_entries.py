@@ -12,8 +12,9 @@ import strawberry
 
 from gateway import models
 from gateway.errors import UserInputError
+from gateway.listing import Listing
 from gateway.models import Kind, Reference
-from gateway.service import TimeEntryFilter
+from gateway.service import EntryGroup, ParentPage, TimeEntryFilter
 from schema.common import MAX_PAGE_SIZE, Connection, SortOrder
 from schema.context import Info
 from schema.node import Node
@@ -111,16 +112,37 @@ def _client_of_project(project: Any, info: Info) -> Any:
 async def list_time_entries(
     info: Info, flt: TimeEntryFilter, *, first: int, after: str | None, order: SortOrder
 ) -> Connection[TimeEntry]:
-    if not 0 <= first <= MAX_PAGE_SIZE:
-        raise UserInputError(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
+    _check_first(first)
     listing = await info.context.gateway.time_entries(
         flt, first=first, after=after, order=order.domain()
     )
+    return await _connection(info, listing, paged=after is not None)
+
+
+async def nested_time_entries(
+    info: Info, group: EntryGroup, page: ParentPage
+) -> Connection[TimeEntry]:
+    """A parent's ``timeEntries`` (a project's, a user's): the same page a top-level listing
+    filtered to that parent gives, but batched with every sibling parent's listing of the
+    request into one upstream listing per source (``Loaders.entries``)."""
+    _check_first(page.first)
+    listing = await info.context.loaders.entries.load(group, page)
+    return await _connection(info, listing, paged=page.after is not None)
+
+
+def _check_first(first: int) -> None:
+    if not 0 <= first <= MAX_PAGE_SIZE:
+        raise UserInputError(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
+
+
+async def _connection(
+    info: Info, listing: Listing[models.TimeEntry], *, paged: bool
+) -> Connection[TimeEntry]:
     for outcome in listing.outcomes:
         if outcome.error is not None:
             info.context.problems.add(outcome.error, info.path.as_list(), "timeEntries")
     await _prefetch(listing.items, info)
-    return Connection.from_listing(listing, paged=after is not None)  # type: ignore[arg-type]
+    return Connection.from_listing(listing, paged=paged)  # type: ignore[arg-type]
 
 
 async def _prefetch(entries: list[models.TimeEntry], info: Info) -> None:
