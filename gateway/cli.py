@@ -6,12 +6,15 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gateway.errors import ConfigError, HourglassError
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+
+    from gateway.simulators.kit import FaultPlan
 from gateway.settings import Settings, load_settings
 
 
@@ -40,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="serve every vendor simulated in process, with GraphiQL")
     _host_port(demo)
     demo.add_argument("--seed", type=int, default=42, help="seed of the simulated data")
+    _faults_option(demo, "every simulator")
     demo.set_defaults(run=_demo)
 
     simulate = sub.add_parser("simulate", help="serve one vendor's simulator over HTTP")
@@ -48,12 +52,37 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--port", type=int, default=8001)
     simulate.add_argument("--seed", type=int, default=42)
     simulate.add_argument("--latency-ms", type=float, default=0.0, help="added to every response")
+    _faults_option(simulate, "the simulator")
     simulate.set_defaults(run=_simulate)
 
     check = sub.add_parser("check", help="validate the configuration and reach every source")
     check.add_argument("--config", help="TOML configuration file (default: $HOURGLASS_CONFIG)")
     check.set_defaults(run=_check)
     return parser
+
+
+def _faults_option(parser: argparse.ArgumentParser, target: str) -> None:
+    parser.add_argument(
+        "--faults",
+        metavar="FILE",
+        help=f"JSON fault plan loaded into {target} at start (gateway/simulators/kit/faults.py)",
+    )
+
+
+def _fault_plan(path: str | None) -> FaultPlan | None:
+    """The fault plan in the JSON file ``path``; a one-line ``ConfigError`` if it is unusable."""
+    if path is None:
+        return None
+    from gateway.simulators.kit import FaultPlanError, parse_plan
+
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"--faults {path}: cannot read the file: {exc.strerror}") from None
+    try:
+        return parse_plan(text)
+    except FaultPlanError as exc:
+        raise ConfigError(f"--faults {path}: {exc}") from None
 
 
 def _host_port(parser: argparse.ArgumentParser) -> None:
@@ -75,14 +104,17 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    return _run_demo(load_settings(None, environ={}), args, seed=args.seed)
+    faults = _fault_plan(args.faults)
+    return _run_demo(load_settings(None, environ={}), args, seed=args.seed, faults=faults)
 
 
-def _run_demo(settings: Settings, args: argparse.Namespace, *, seed: int) -> int:
+def _run_demo(
+    settings: Settings, args: argparse.Namespace, *, seed: int, faults: FaultPlan | None = None
+) -> int:
     from gateway.app import create_app
     from gateway.demo import build_demo, demo_vendors
 
-    demo = build_demo(settings, seed=seed)
+    demo = build_demo(settings, seed=seed, faults=faults)
     app = create_app(demo.settings, transports=demo.transports, mounts=demo.mounts)
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Hourglass demo: {', '.join(demo_vendors())} simulated in process", file=sys.stderr)
@@ -110,13 +142,17 @@ def _simulate(args: argparse.Namespace) -> int:
     import uvicorn
 
     from gateway import simulators
+    from gateway.simulators.kit import state_of
 
     try:
         package = simulators.load(args.vendor)
     except KeyError as exc:
         print(f"hourglass: {exc.args[0]}", file=sys.stderr)
         return 2
+    faults = _fault_plan(args.faults)
     app = package.create_app(simulators.SimulatorConfig(seed=args.seed, latency_ms=args.latency_ms))
+    if faults is not None:
+        state_of(app).faults.load(faults)
     root = f"http://{args.host}:{args.port}"
     print(f"# {args.vendor} simulator on {root} — add this to your Hourglass config:\n")
     print(toml_source(package.demo_source(root)), flush=True)

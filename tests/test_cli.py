@@ -126,3 +126,33 @@ def _wait_for(url: str) -> None:
         except httpx.TransportError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not come up")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "--faults {path}: cannot read the file: No such file or directory"),
+        ("{oops", "--faults {path}: plan: Invalid JSON"),
+        (
+            '{"rules": [{"fault": "status", "status": 200}]}',
+            "--faults {path}: rules[0] (fault status): status: "
+            "Input should be greater than or equal to 400",
+        ),
+    ],
+    ids=["missing", "not-json", "invalid-rule"],
+)
+@pytest.mark.parametrize("command", [["simulate", "harvest"], ["demo"]])
+def test_a_bad_faults_file_exits_2_with_one_precise_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: list[str],
+    content: str | None,
+    message: str,
+) -> None:
+    path = tmp_path / "faults.json"
+    if content is not None:
+        path.write_text(content)
+    assert main([*command, "--faults", str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert err.startswith(f"hourglass: {message.format(path=path)}")
+    assert err.count("\n") == 1 and not out

@@ -56,6 +56,7 @@ def create_app(config: SimulatorConfig) -> FastAPI:
         api.window.reset()
 
     state.on_reset(reset)
+    state.on_expire_tokens(api.tokens.expire_all)
     app.state.hubstaff = api
     return app
 

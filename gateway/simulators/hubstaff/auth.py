@@ -75,6 +75,12 @@ class Tokens:
         return TokenResponse(access_token=access, refresh_token=new_refresh,
                              expires_in=self.access_ttl, token_type="bearer")
 
+    def expire_all(self) -> None:
+        """Expire every issued access token now (the kit's ``expired_token`` fault)."""
+        now = self._now()
+        for grant in self._access.values():
+            grant.expires = min(grant.expires, now)
+
     def user_for(self, authorization: str | None) -> int:
         """The user an ``Authorization: Bearer`` header acts as, or a 401 ``ApiError``."""
         scheme, _, token = (authorization or "").partition(" ")

@@ -40,6 +40,7 @@ class TokenIssuer:
         self._clock = clock
         self._secret = secrets.token_bytes(32)
         self._issued: set[str] = set()
+        self._expired: set[str] = set()
 
     def issue(self, subject: str) -> str:
         now = self._clock.now().timestamp()
@@ -62,11 +63,20 @@ class TokenIssuer:
         if claims.get("jti") not in self._issued:
             raise HustleError(401, "Invalid access token")
         exp = claims.get("exp")
-        if not isinstance(exp, int | float) or self._clock.now().timestamp() >= exp:
+        if (
+            claims["jti"] in self._expired
+            or not isinstance(exp, int | float)
+            or self._clock.now().timestamp() >= exp
+        ):
             raise HustleError(401, "Access token expired")
 
     def revoke_all(self) -> None:
         self._issued.clear()
+        self._expired.clear()
+
+    def expire_all(self) -> None:
+        """Expire every token issued so far, as if its ``exp`` had passed (kit fault hook)."""
+        self._expired |= self._issued
 
     def _claims(self, token: str) -> dict[str, object]:
         parts = token.split(".")

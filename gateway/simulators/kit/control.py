@@ -2,15 +2,22 @@
 
 Every simulator calls :func:`install` once. It wraps the app in an ASGI middleware that
 counts each vendor request (by method and route template), each response status and each 429,
-keeps a bounded log of recent requests (method, path, query, body) so tests can check what a
-connector actually asked for, applies the configured latency, and gives fault injection a
-single place to hook in (``SimulatorState.before_request``).
+keeps a bounded log of recent requests (method, path, query, body, status, injected fault) so
+tests can check what a connector actually asked for, applies the configured latency and the
+fault plan (:mod:`gateway.simulators.kit.faults`), then runs the ``before_request`` hooks and
+the vendor app.
 
-Control endpoints (never counted):
-    GET  /_simulator/stats     counters since the last reset
-    GET  /_simulator/requests  the request log, oldest first
-    POST /_simulator/reset     zero the counters, clear the log, reset rate windows and any
-                               state the vendor registered with ``on_reset``
+A response is counted when it completes: a dropped connection or a hang the client gave up on
+has no status (0 in the log) and shows only under ``faults`` in the stats.
+
+Control endpoints (never counted, never faulted):
+    GET    /_simulator/stats     counters since the last reset
+    GET    /_simulator/requests  the request log, oldest first
+    POST   /_simulator/reset     zero the counters, clear the log and the fault plan, reset rate
+                                 windows and any state the vendor registered with ``on_reset``
+    GET    /_simulator/faults    the fault plan and how many faults each rule injected
+    POST   /_simulator/faults    replace the fault plan (422 with precise messages if invalid)
+    DELETE /_simulator/faults    clear the fault plan
 """
 
 from __future__ import annotations
@@ -25,6 +32,9 @@ from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.simulators.kit.fault_responses import ASGICall, quiet_drop_logs
+from gateway.simulators.kit.faults import FaultInjector, FaultPlanError
 
 CONTROL_PREFIX = "/_simulator"
 LOG_SIZE = 5000
@@ -41,6 +51,7 @@ class LoggedRequest:
     query: str
     body: str
     status: int = 0
+    fault: str | None = None
 
 
 @dataclass
@@ -53,19 +64,25 @@ class SimulatorState:
     responses: Counter[str] = field(default_factory=Counter)
     rate_limited: int = 0
     log: deque[LoggedRequest] = field(default_factory=lambda: deque(maxlen=LOG_SIZE))
-    # Hooks run before the vendor app sees a request; the first response returned wins.
-    # Fault injection plugs in here.
+    # Hooks run after the fault plan, before the vendor app; the first response returned wins.
     before_request: list[BeforeHook] = field(default_factory=list)
+    faults: FaultInjector = field(default_factory=FaultInjector)
     _reset_hooks: list[Callable[[], None]] = field(default_factory=list)
 
     def on_reset(self, hook: Callable[[], None]) -> None:
         self._reset_hooks.append(hook)
+
+    def on_expire_tokens(self, hook: Callable[[], None]) -> None:
+        """``hook`` expires every live access token (the ``expired_token`` fault calls it)."""
+        self.faults.on_expire_tokens(hook)
 
     def reset(self) -> None:
         self.requests.clear()
         self.responses.clear()
         self.rate_limited = 0
         self.log.clear()
+        self.faults.clear()
+        self.faults.reset_counters()
         for hook in self._reset_hooks:
             hook()
 
@@ -76,6 +93,7 @@ class SimulatorState:
             "requests": dict(self.requests),
             "responses": dict(self.responses),
             "rate_limited": self.rate_limited,
+            "faults": dict(self.faults.kinds),
         }
 
 
@@ -89,36 +107,51 @@ class _StatsMiddleware:
             await self.app(scope, receive, send)
             return
         body, receive = await _buffer_body(receive)
+        path = _control_path(scope)
         entry = LoggedRequest(
             method=scope["method"],
-            path=_control_path(scope),
-            route=_control_path(scope),
+            path=path,
+            route=path,
             query=scope.get("query_string", b"").decode("latin-1"),
             body=body[:BODY_LOG_LIMIT].decode("utf-8", "replace"),
         )
         self.state.log.append(entry)
+        decision = self.state.faults.decide(entry.method, path)
+        entry.fault = decision.kind
         if self.state.latency_ms:
             await asyncio.sleep(self.state.latency_ms / 1000)
+        status = 0
 
         async def counting_send(message: Message) -> None:
+            nonlocal status
             if message["type"] == "http.response.start":
-                entry.status = int(message["status"])
-                self.state.responses[str(entry.status)] += 1
-                if entry.status == 429:
-                    self.state.rate_limited += 1
+                status = int(message["status"])
+            elif not message.get("more_body", False):
+                self._count(entry, status)
             await send(message)
 
         try:
-            for hook in self.state.before_request:
-                response = await hook(scope)
-                if response is not None:
-                    await response(scope, receive, counting_send)
-                    return
-            await self.app(scope, receive, counting_send)
+            await self.state.faults.run(
+                decision, ASGICall(scope, receive, counting_send, self._vendor)
+            )
         finally:
-            route = scope.get("route")
-            entry.route = getattr(route, "path", entry.path)
+            # Requests answered before routing (by a fault or a vendor gate) keep their path.
+            entry.route = getattr(scope.get("route"), "path", entry.path)
             self.state.requests[f"{entry.method} {entry.route}"] += 1
+
+    def _count(self, entry: LoggedRequest, status: int) -> None:
+        entry.status = status
+        self.state.responses[str(status)] += 1
+        if status == 429:
+            self.state.rate_limited += 1
+
+    async def _vendor(self, scope: Scope, receive: Receive, send: Send) -> None:
+        for hook in self.state.before_request:
+            response = await hook(scope)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 def _control_path(scope: Scope) -> str:
@@ -168,6 +201,7 @@ def install(app: FastAPI, state: SimulatorState) -> None:
                     "query": r.query,
                     "body": r.body,
                     "status": r.status,
+                    "fault": r.fault,
                 }
                 for r in state.log
             ]
@@ -178,5 +212,37 @@ def install(app: FastAPI, state: SimulatorState) -> None:
         state.reset()
         return JSONResponse({"reset": True})
 
+    _install_fault_endpoints(app, state)
+    quiet_drop_logs()
     app.state.simulator = state
     app.add_middleware(_StatsMiddleware, state=state)
+
+
+def _install_fault_endpoints(app: FastAPI, state: SimulatorState) -> None:
+    path = f"{CONTROL_PREFIX}/faults"
+
+    @app.get(path, include_in_schema=False)
+    async def show_faults() -> JSONResponse:
+        return JSONResponse(state.faults.snapshot())
+
+    @app.post(path, include_in_schema=False)
+    async def set_faults(request: Request) -> JSONResponse:
+        try:
+            state.faults.load(await request.body())
+        except FaultPlanError as exc:
+            body = {"error": "invalid_fault_plan", "message": str(exc), "errors": exc.errors}
+            return JSONResponse(body, status_code=422)
+        return JSONResponse(state.faults.snapshot())
+
+    @app.delete(path, include_in_schema=False)
+    async def clear_faults() -> JSONResponse:
+        state.faults.clear()
+        return JSONResponse(state.faults.snapshot())
+
+
+def state_of(app: ASGIApp) -> SimulatorState:
+    """The :class:`SimulatorState` that :func:`install` attached to a simulator app."""
+    state = getattr(getattr(app, "state", None), "simulator", None)
+    if not isinstance(state, SimulatorState):
+        raise TypeError("not a simulator app (no install()ed SimulatorState)")
+    return state
