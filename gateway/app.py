@@ -20,6 +20,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from gateway.connectors.base import ConnectorContext
 from gateway.connectors.registry import vendor_module
+from gateway.http.breaker import CircuitBreaker, Health
 from gateway.middleware import RequestContext
 from gateway.references import ReferenceStore
 from gateway.service import Gateway, SourceRuntime
@@ -53,20 +54,36 @@ def _is_request_error(data: dict[str, Any]) -> bool:
     return data.get("data") is None and bool(errors) and all("path" not in e for e in errors)
 
 
+def _readiness(rt: SourceRuntime) -> dict[str, Any]:
+    circuit = rt.health()
+    return {
+        "vendor": rt.config.vendor,
+        "status": circuit.health.value,
+        "circuit": circuit.state.value,
+        "consecutiveFailures": circuit.consecutive_failures,
+        "retryAfter": circuit.retry_after,
+    }
+
+
 def build_gateway(
     settings: Settings, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
 ) -> Gateway:
     transports = transports or {}
     runtimes: dict[str, SourceRuntime] = {}
+    retry, breaker_policy = settings.retry.policy(), settings.circuit_breaker.policy()
     for config in settings.sources:
+        breaker = CircuitBreaker(config.name, breaker_policy)
         context = ConnectorContext(
-            user_agent=settings.user_agent, transport=transports.get(config.name)
+            user_agent=settings.user_agent,
+            transport=transports.get(config.name),
+            retry=retry,
+            breaker=breaker,
         )
         connector = vendor_module(config.vendor).create_connector(config, context)
         store = ReferenceStore(
             connector, ttl=settings.reference_ttl, maxsize=settings.reference_cache_size
         )
-        runtimes[config.name] = SourceRuntime(config, connector, store)
+        runtimes[config.name] = SourceRuntime(config, connector, store, breaker)
     return Gateway(runtimes, default_lookback_days=settings.default_lookback_days)
 
 
@@ -111,11 +128,11 @@ def create_app(
         gateway: Gateway | None = getattr(request.app.state, "gateway", None)
         if gateway is None:
             return JSONResponse({"status": "starting"}, status_code=503)
-        sources: dict[str, Any] = {
-            name: {"vendor": rt.config.vendor, "status": "ok"}
-            for name, rt in gateway.sources.items()
-        }
-        return JSONResponse({"status": "ready", "sources": sources})
+        sources = {name: _readiness(rt) for name, rt in gateway.sources.items()}
+        # An open circuit keeps the replica in the load balancer (200, "degraded"): every
+        # replica sees the same vendor, so taking this one out would only shed healthy sources.
+        degraded = any(s["status"] != Health.OK.value for s in sources.values())
+        return JSONResponse({"status": "degraded" if degraded else "ready", "sources": sources})
 
     for path, mounted in (mounts or {}).items():
         app.mount(path, mounted)

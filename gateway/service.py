@@ -23,6 +23,7 @@ from gateway.errors import (
     UserInputError,
     unreadable,
 )
+from gateway.http.breaker import BreakerSnapshot, CircuitBreaker
 from gateway.ids import GlobalId, decode
 from gateway.listing import Listing, SortKey, SourceOutcome, SourceStream, decode_cursor, merge
 from gateway.models import Kind, Project, Record, Reference, TimeEntry
@@ -36,10 +37,17 @@ class SourceRuntime:
     config: SourceConfig
     connector: Connector
     references: ReferenceStore
+    # The breaker ``build_gateway`` also handed to the connector's clients; ``None`` when built
+    # without one (tests, tools), which reads as a closed circuit with no failures.
+    breaker: CircuitBreaker | None = None
 
     @property
     def name(self) -> str:
         return self.config.name
+
+    def health(self) -> BreakerSnapshot:
+        """The source's circuit as of now (what ``sources { status health }`` and /readyz show)."""
+        return (self.breaker or CircuitBreaker(self.name)).snapshot()
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,79 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gateway.connectors.base import SourceConfig
 from gateway.connectors.registry import CONNECTORS, vendor_module
 from gateway.errors import ConfigError
+from gateway.http.breaker import BreakerPolicy
+from gateway.http.retry import RetryPolicy
+from gateway.http.timeouts import VENDOR_REQUEST_CAP
+
+
+def _at_least(value: float, info: ValidationInfo, other: str) -> float:
+    """For a bound declared after the value it bounds (fields validate in order)."""
+    lower = info.data.get(other)
+    if lower is not None and value < lower:
+        raise ValueError(f"must be at least {other} ({lower:g})")
+    return value
+
+
+class RetrySettings(BaseModel):
+    """``[retry]``: how idempotent upstream requests are retried (never past the deadline)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_attempts: int = Field(default=4, ge=1, le=10)  # 1: no retries
+    backoff_base: float = Field(default=0.2, gt=0, le=VENDOR_REQUEST_CAP)
+    backoff_cap: float = Field(default=5.0, gt=0, le=VENDOR_REQUEST_CAP)
+    # A longer Retry-After is not waited out: the caller gets UPSTREAM_RATE_LIMITED at once.
+    max_retry_after: float = Field(default=20.0, ge=0, le=VENDOR_REQUEST_CAP)
+
+    @field_validator("backoff_cap")
+    @classmethod
+    def _cap_above_base(cls, value: float, info: ValidationInfo) -> float:
+        return _at_least(value, info, "backoff_base")
+
+    def policy(self) -> RetryPolicy:
+        return RetryPolicy(
+            max_attempts=self.max_attempts,
+            backoff_base=self.backoff_base,
+            backoff_cap=self.backoff_cap,
+            max_retry_after=self.max_retry_after,
+        )
+
+
+class CircuitBreakerSettings(BaseModel):
+    """``[circuit_breaker]``: when a failing source stops being called, and for how long."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    failure_threshold: int = Field(default=5, ge=1)
+    cooldown: float = Field(default=30.0, gt=0)
+    max_cooldown: float = Field(default=300.0, gt=0)
+
+    @field_validator("max_cooldown")
+    @classmethod
+    def _max_above_cooldown(cls, value: float, info: ValidationInfo) -> float:
+        return _at_least(value, info, "cooldown")
+
+    def policy(self) -> BreakerPolicy:
+        return BreakerPolicy(
+            failure_threshold=self.failure_threshold,
+            cooldown=self.cooldown,
+            max_cooldown=self.max_cooldown,
+            enabled=self.enabled,
+        )
 
 
 class Settings(BaseSettings):
@@ -32,7 +99,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     # Per GraphQL request; vendors cut requests at 30 s, so a deadline past that buys nothing.
-    request_deadline: float = Field(default=25.0, gt=0, le=30)
+    request_deadline: float = Field(default=25.0, gt=0, le=VENDOR_REQUEST_CAP)
     user_agent: str = "Hourglass (https://github.com/hourglass-gateway; ops@example.com)"
     log_level: str = "INFO"
     reference_ttl: float = Field(default=300.0, ge=0)
@@ -40,6 +107,8 @@ class Settings(BaseSettings):
     # Without ``from``, time-entry listings look back this far.
     default_lookback_days: int = Field(default=365, ge=1)
     redis_url: str | None = None
+    retry: RetrySettings = Field(default_factory=RetrySettings)
+    circuit_breaker: CircuitBreakerSettings = Field(default_factory=CircuitBreakerSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
 
     def secrets(self) -> list[str]:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import Enum
 from typing import Any
 
 import strawberry
 
+from gateway.http.breaker import BreakerSnapshot, Health
 from gateway.service import SourceRuntime
+from schema.common import SourceProblem
 from schema.context import Info
 
 
@@ -21,6 +25,69 @@ class Capabilities:
     writes: bool = strawberry.field(description="Whether time entries can be created or changed.")
     timers: bool = strawberry.field(description="Whether timers can be started and stopped.")
     webhooks: bool = strawberry.field(description="Whether the vendor can push changes.")
+
+
+@strawberry.enum(description="A source's health, from its circuit breaker.")
+class SourceStatus(Enum):
+    OK = strawberry.enum_value("ok", description="Answering normally.")
+    DEGRADED = strawberry.enum_value(
+        "degraded",
+        description="Its last requests failed, or a probe is testing whether it recovered.",
+    )
+    UNAVAILABLE = strawberry.enum_value(
+        "unavailable",
+        description="Failing: requests to it fail fast, without calling the vendor, until "
+        "the cool-down in `health.retryAfter` ends.",
+    )
+
+
+@strawberry.enum(description="A circuit breaker's state.")
+class CircuitState(Enum):
+    CLOSED = strawberry.enum_value("closed", description="Requests go to the vendor.")
+    OPEN = strawberry.enum_value(
+        "open", description="Too many consecutive failures: requests fail fast for a cool-down."
+    )
+    HALF_OPEN = strawberry.enum_value(
+        "half_open",
+        description="The cool-down ended: one probe request goes through; the rest fail fast.",
+    )
+
+
+@strawberry.type(description="How a source has been answering, as its circuit breaker sees it.")
+class SourceHealth:
+    circuit: CircuitState = strawberry.field(description="The circuit breaker's state.")
+    consecutive_failures: int = strawberry.field(
+        description="Requests that failed in a row (5xx after retries, timeouts, unreachable)."
+    )
+    retry_after: float | None = strawberry.field(
+        description="Seconds until the source is called again, while the circuit is OPEN."
+    )
+    last_failure_at: datetime | None = strawberry.field(
+        description="When the source last failed (UTC), if it ever did since the start."
+    )
+    last_error: SourceProblem | None = strawberry.field(
+        description="The last failure, in words safe to show users."
+    )
+
+    @classmethod
+    def from_snapshot(cls, snap: BreakerSnapshot) -> SourceHealth:
+        error = snap.last_error
+        return cls(
+            circuit=CircuitState(snap.state.value),
+            consecutive_failures=snap.consecutive_failures,
+            retry_after=snap.retry_after,
+            last_failure_at=snap.last_failure_at,
+            last_error=SourceProblem(code=error.code, message=error.message, retry_after=None)
+            if error
+            else None,
+        )
+
+
+_STATUS = {
+    Health.OK: SourceStatus.OK,
+    Health.DEGRADED: SourceStatus.DEGRADED,
+    Health.UNAVAILABLE: SourceStatus.UNAVAILABLE,
+}
 
 
 @strawberry.type(description="One configured account of one vendor.")
@@ -48,9 +115,16 @@ class Source:
             webhooks=caps.webhooks,
         )
 
-    @strawberry.field(description="Health as Hourglass sees it: OK, or why not.")
-    def status(self) -> str:
-        return "OK"
+    @strawberry.field(
+        description="Health as Hourglass sees it: OK, DEGRADED (failing, or being probed) or "
+        "UNAVAILABLE (not being called until its cool-down ends)."
+    )
+    def status(self) -> SourceStatus:
+        return _STATUS[_rt(self).health().health]
+
+    @strawberry.field(description="The source's circuit breaker and its recent failures.")
+    def health(self) -> SourceHealth:
+        return SourceHealth.from_snapshot(_rt(self).health())
 
 
 def _rt(obj: object) -> SourceRuntime:

@@ -18,6 +18,8 @@ from typing import Any, Literal, Protocol
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from gateway.http.breaker import CircuitBreaker
+from gateway.http.retry import RetryPolicy
 from gateway.models import Kind, Reference, TimeEntry
 
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
@@ -164,6 +166,11 @@ class ConnectorContext:
     # Replaces the network for a source (demo: the in-process simulator; tests: mocks).
     transport: httpx.AsyncBaseTransport | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
+    # The process-wide ``[retry]`` policy; hand it to ``build_client``.
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    # The source's breaker: every client the connector builds for the source shares it (its
+    # token client too), so the source has one circuit and an open one costs no vendor call.
+    breaker: CircuitBreaker | None = None
 
 
 ConnectorFactory = Callable[[Any, ConnectorContext], Connector]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import random
 import time
@@ -97,3 +98,45 @@ async def test_attempts_are_bounded() -> None:
     with pytest.raises(UpstreamUnavailable):
         await upstream(transport).get("x")
     assert len(log) == FAST.max_attempts
+
+
+def failing(how: str) -> tuple[httpx.MockTransport, list[str]]:
+    """A vendor that keeps failing: ``503``, ``timeout`` (hangs past the source timeout) or
+    ``connect`` (connection refused)."""
+    calls: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if how == "connect":
+            raise httpx.ConnectError("refused", request=request)
+        if how == "timeout":
+            await asyncio.sleep(60)
+        return httpx.Response(503)
+
+    return httpx.MockTransport(handler), calls
+
+
+def short_timeout(transport: httpx.MockTransport) -> Upstream:
+    client = build_client(
+        ClientOptions(base_url="http://vendor/", user_agent="t", retry=FAST, timeout=0.05),
+        limiter=SlidingWindowLimiter(1000, 1.0),
+        transport=transport,
+        rng=random.Random(1),
+    )
+    return Upstream("src", client)
+
+
+@pytest.mark.parametrize("how", ["503", "timeout", "connect"])
+@pytest.mark.parametrize(
+    ("method", "calls"),
+    [pytest.param("POST", 1, id="post-never"), pytest.param("GET", FAST.max_attempts, id="get")],
+)
+async def test_only_idempotent_requests_are_retried_within_the_deadline(
+    how: str, method: str, calls: int
+) -> None:
+    transport, log = failing(how)
+    started = time.monotonic()
+    with deadline_scope(2.0), pytest.raises(UpstreamUnavailable):
+        await short_timeout(transport).request(method, "x", json={})
+    assert log == [method] * calls
+    assert time.monotonic() - started < 2.0

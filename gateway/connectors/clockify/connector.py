@@ -308,10 +308,16 @@ def create_connector(config: ClockifySource, context: ConnectorContext) -> Clock
     )
     base_url = (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/"
     client = build_client(
-        ClientOptions(base_url=base_url, user_agent=context.user_agent, timeout=config.timeout),
+        ClientOptions(
+            base_url=base_url,
+            user_agent=context.user_agent,
+            timeout=config.timeout,
+            retry=context.retry,
+        ),
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth({"X-Api-Key": config.api_key.get_secret_value()}),
         transport=context.transport,
+        breaker=context.breaker,
     )
     lookups = Upstream(config.name, client, statuses={400: errors.UpstreamNotFound})
     return ClockifyConnector(config, Upstream(config.name, client), lookups, concurrency=requests)

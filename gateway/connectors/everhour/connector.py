@@ -325,10 +325,15 @@ def create_connector(config: EverhourSource, context: ConnectorContext) -> Everh
     requests, window = (limit.requests, limit.per_seconds) if limit else RATE_LIMIT
     base_url = (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/"
     client = build_client(
-        ClientOptions(base_url=base_url, user_agent=context.user_agent, timeout=config.timeout),
+        ClientOptions(
+            base_url=base_url,
+            user_agent=context.user_agent,
+            timeout=config.timeout,
+            retry=context.retry,
+        ),
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth({"X-Api-Key": config.api_key.get_secret_value()}),
         transport=context.transport,
+        breaker=context.breaker,
     )
     return EverhourConnector(config, Upstream(config.name, client, statuses=STATUSES))
-

@@ -130,7 +130,12 @@ def create_connector(config: HarvestSource, context: ConnectorContext) -> Harves
     )
     base_url = (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/"
     client = build_client(
-        ClientOptions(base_url=base_url, user_agent=context.user_agent, timeout=config.timeout),
+        ClientOptions(
+            base_url=base_url,
+            user_agent=context.user_agent,
+            timeout=config.timeout,
+            retry=context.retry,
+        ),
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth(
             {
@@ -139,5 +144,6 @@ def create_connector(config: HarvestSource, context: ConnectorContext) -> Harves
             }
         ),
         transport=context.transport,
+        breaker=context.breaker,
     )
     return HarvestConnector(config, Upstream(config.name, client))

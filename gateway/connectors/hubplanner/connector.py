@@ -220,11 +220,13 @@ def create_connector(config: HubPlannerSource, context: ConnectorContext) -> Hub
             base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
             user_agent=context.user_agent,
             timeout=config.timeout,
+            retry=context.retry,
             observe=quota_observer(window),
         ),
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth({"Authorization": api_key}),
         transport=context.transport,
+        breaker=context.breaker,
     )
     client.headers.update(JSON_HEADERS)  # the README: both on every request, GETs included
     upstream = Upstream(config.name, client, statuses=status_table(api_key))

@@ -25,6 +25,7 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any, NoReturn
@@ -72,7 +73,6 @@ from gateway.connectors.paging import Extract, items_at, iterate_items
 from gateway.http import (
     BearerTokenAuth,
     ClientOptions,
-    RetryPolicy,
     SlidingWindowLimiter,
     StatusTable,
     Upstream,
@@ -487,10 +487,11 @@ def create_connector(
             base_url=config.token_url,
             user_agent=context.user_agent,
             timeout=config.timeout,
-            retry=RetryPolicy(max_attempts=3),
+            retry=replace(context.retry, max_attempts=min(3, context.retry.max_attempts)),
         ),
         limiter=Unlimited(),
         transport=context.transport,
+        breaker=context.breaker,
     )
     provider = RotatingTokenProvider(
         config.name,
@@ -505,10 +506,12 @@ def create_connector(
             base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
             user_agent=context.user_agent,
             timeout=config.timeout,
+            retry=context.retry,
         ),
         limiter=limiter,
         auth=BearerTokenAuth(provider),
         transport=context.transport,
+        breaker=context.breaker,
     )
     upstream = Upstream(config.name, client, statuses=STATUSES)
     return HubstaffConnector(config, upstream, limiter, provider, token_client)

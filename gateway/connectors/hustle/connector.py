@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 
 from gateway import errors
@@ -24,7 +25,6 @@ from gateway.connectors.paging import items_at, iterate_items
 from gateway.http import (
     BearerTokenAuth,
     ClientOptions,
-    RetryPolicy,
     SlidingWindowLimiter,
     StatusTable,
     Upstream,
@@ -132,10 +132,11 @@ def create_connector(
             base_url=base_url,
             user_agent=context.user_agent,
             timeout=config.timeout,
-            retry=RetryPolicy(max_attempts=1),
+            retry=replace(context.retry, max_attempts=1),
         ),
         limiter=Unlimited(),
         transport=context.transport,
+        breaker=context.breaker,
     )
     token_upstream = Upstream(config.name, token_client, statuses=TOKEN_STATUSES)
     provider = ClientCredentialsProvider(
@@ -146,9 +147,15 @@ def create_connector(
         clock=clock,
     )
     client = build_client(
-        ClientOptions(base_url=base_url, user_agent=context.user_agent, timeout=config.timeout),
+        ClientOptions(
+            base_url=base_url,
+            user_agent=context.user_agent,
+            timeout=config.timeout,
+            retry=context.retry,
+        ),
         limiter=SlidingWindowLimiter(requests, window),
         auth=BearerTokenAuth(provider),
         transport=context.transport,
+        breaker=context.breaker,
     )
     return HustleConnector(config, Upstream(config.name, client, statuses=STATUSES), token_upstream)

@@ -279,10 +279,12 @@ def create_connector(
             base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
             user_agent=context.user_agent,
             timeout=config.timeout,
+            retry=context.retry,
         ),
         limiter=SlidingWindowLimiter(requests, window),
         auth=httpx.BasicAuth(config.api_token.get_secret_value(), "api_token"),
         transport=QuotaGate(network),
+        breaker=context.breaker,
     )
     return TogglConnector(
         config,
