@@ -20,6 +20,7 @@ from gateway.simulators.kit import (
     SimulatorState,
     SimulatorTransport,
     install,
+    parse_plan,
     set_faults,
     state_of,
 )
@@ -410,3 +411,17 @@ async def test_expired_token_really_expires_hustle_tokens() -> None:
         await set_faults(client, {"rules": []})
         assert (await client.get("/v3/groups", headers=auth)).status_code == 401
         assert (await client.get("/v3/groups", headers=await login())).status_code == 200
+
+
+async def test_the_demo_loads_a_plan_into_every_simulator_behind_simulator_transports() -> None:
+    from gateway.demo import build_demo, demo_vendors
+
+    demo = build_demo(faults=parse_plan({"rules": [{"fault": "drop", "path": "/nowhere"}]}))
+    assert len(demo.mounts) == len(demo.transports) == len(demo_vendors())
+    for app in demo.mounts.values():
+        assert state_of(app).faults.snapshot()["injected"] == [0]
+    transport = next(iter(demo.transports.values()))
+    assert isinstance(transport, SimulatorTransport)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sim") as client:
+        with pytest.raises(httpx.RemoteProtocolError):
+            await client.get("/nowhere")

@@ -7,15 +7,16 @@ time over HTTP (the control endpoints are never faulted nor counted)::
     GET    /_simulator/faults   {"plan": <the plan>, "injected": [faults injected per rule]}
     DELETE /_simulator/faults   clear the plan (so does POST /_simulator/reset)
 
-or in Python as ``app.state.simulator.faults.load(plan)``, or at start with
-``hourglass simulate VENDOR --faults plan.json``. The plan::
+or in Python as ``state_of(app).faults.load(plan)`` (tests: ``await set_faults(client, plan)``),
+or at start with ``hourglass simulate VENDOR --faults plan.json`` (``hourglass demo --faults``
+loads it into every simulator). The plan::
 
     {"seed": 7,
      "rules": [
+       {"fault": "latency", "ms": 200, "jitter_ms": 50},
        {"path": "/v2/time_entries*", "method": "GET", "fault": "rate_limit",
         "retry_after": 30, "probability": 0.3},
-       {"fault": "status", "status": 503, "count": 2},
-       {"fault": "latency", "ms": 200, "jitter_ms": 50}
+       {"fault": "status", "status": 503, "count": 2}
      ]}
 
 Every rule has ``path`` (an ``fnmatch`` glob, case-sensitive, on the request path relative to
@@ -45,7 +46,11 @@ decides the request, except ``latency``, which adds its delay and lets later rul
 =================  ======================================================================
 
 Determinism: each rule draws from its own ``random.Random`` seeded from ``(seed, rule index)``,
-so the same plan over the same sequence of requests injects the same faults.
+so the same plan over the same sequence of requests injects the same faults (concurrent
+requests draw in the order the simulator receives them).
+
+``expired_token`` on every request would also expire each refreshed token before its first
+use: give it a ``count`` or a ``path`` that leaves the token endpoint alone.
 """
 
 from __future__ import annotations
