@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
+from contextlib import aclosing
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
@@ -69,6 +70,14 @@ class ReferenceFilter:
     active: bool | None = None
     search: str | None = None
     client_ids: Sequence[GlobalId] | None = None
+
+
+# Listings without `from` read the nearest week first (Gateway._recent_first) when the page
+# asked for is at most this big: the dashboard's 50 latest entries are days old, not a year.
+# Bigger pages read the range at once: a vendor paging newest first (Harvest, 2000 a page)
+# answers 500 entries in one call, which a week too short for them would turn into two.
+RECENT_DAYS = 7
+RECENT_FIRST_MAX = 100
 
 
 def entry_key(entry: TimeEntry) -> SortKey:
@@ -132,7 +141,11 @@ class Gateway:
         if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
             raise UserInputError("`from` is after `to`")
         after_key = decode_cursor(after) if after else None
-        streams = [self._entry_stream(rt, flt, after_key, order) for rt in self.select(flt.sources)]
+        recent_first = flt.date_from is None and first <= RECENT_FIRST_MAX
+        streams = [
+            self._entry_stream(rt, flt, after_key, order, recent_first=recent_first)
+            for rt in self.select(flt.sources)
+        ]
         return await merge(
             streams,
             key=entry_key,
@@ -142,7 +155,13 @@ class Gateway:
         )
 
     def _entry_stream(
-        self, rt: SourceRuntime, flt: TimeEntryFilter, after: SortKey | None, order: Order
+        self,
+        rt: SourceRuntime,
+        flt: TimeEntryFilter,
+        after: SortKey | None,
+        order: Order,
+        *,
+        recent_first: bool = False,
     ) -> SourceStream[TimeEntry]:
         outcome = SourceOutcome(rt.name)
         if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
@@ -151,7 +170,34 @@ class Gateway:
         query = self._entry_query(rt, flt, after, order)
         if query is None:
             return SourceStream(outcome, _empty())  # the filter names nothing of this source
+        if recent_first:
+            return SourceStream(outcome, self._recent_first(rt, query), sorted_by=_by_date)
         return SourceStream(outcome, self._filtered(rt, query), sorted_by=_date_order(rt, order))
+
+    async def _recent_first(self, rt: SourceRuntime, q: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+        """``q`` read as two listings: the ``RECENT_DAYS`` at the near end of the range first,
+        then, only if the merge still wants more, the rest.
+
+        Without ``from`` the range is the whole lookback (a year), yet "the 50 latest" lie in
+        the last day or two. A source read whole (Toggl's report is unordered) or in windows
+        fetched concurrently (Hubstaff's 7-day activity windows, Clockify's 31-day reports)
+        would spend a year's calls on them; the near listing is one window, and the merge
+        closes this stream before the rest is asked for. The cost when it is not enough is
+        one extra listing; that is why only small pages (``RECENT_FIRST_MAX``) take this path.
+        Each part comes out in date order (sorted here when the connector's is not), so the
+        merge can stop early whatever the vendor.
+        """
+        ordered = rt.connector.capabilities.time_entry_order is q.order
+        for part in _near_then_rest(q, self.today()):
+            async with aclosing(self._filtered(rt, part)) as entries:
+                if ordered:
+                    async for entry in entries:
+                        yield entry
+                    continue
+                batch = [entry async for entry in entries]
+            batch.sort(key=entry_key, reverse=q.order is Order.DESC)
+            for entry in batch:
+                yield entry
 
     def _entry_query(
         self, rt: SourceRuntime, flt: TimeEntryFilter, after: SortKey | None, order: Order
@@ -248,7 +294,9 @@ class Gateway:
             limit=page.first,
         )
 
-    async def _filtered(self, rt: SourceRuntime, q: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+    async def _filtered(
+        self, rt: SourceRuntime, q: TimeEntryQuery
+    ) -> AsyncGenerator[TimeEntry, None]:
         """The connector's entries with every filter applied locally too (push-down is a bonus)."""
         client_of: dict[str, str | None] = {}
         if q.client_ids is not None:
@@ -331,6 +379,25 @@ class Gateway:
 
     async def aclose(self) -> None:
         await asyncio.gather(*(rt.connector.aclose() for rt in self.sources.values()))
+
+
+def _by_date(entry: TimeEntry) -> date:
+    return entry.date
+
+
+def _near_then_rest(q: TimeEntryQuery, today: date) -> list[TimeEntryQuery]:
+    """``q`` cut into its ``RECENT_DAYS`` nearest days (in ``q.order``) and the rest."""
+    assert q.date_from is not None  # the lookback always sets it
+    span = timedelta(days=RECENT_DAYS - 1)
+    if q.order is Order.DESC:
+        cut = (q.date_to or today) - span
+        if cut <= q.date_from:
+            return [q]
+        return [replace(q, date_from=cut), replace(q, date_to=cut - timedelta(days=1))]
+    cut = q.date_from + span
+    if q.date_to is not None and cut >= q.date_to:
+        return [q]
+    return [replace(q, date_to=cut), replace(q, date_from=cut + timedelta(days=1))]
 
 
 def _date_order(rt: SourceRuntime, order: Order) -> Callable[[TimeEntry], date] | None:

@@ -17,6 +17,7 @@ from gateway.loaders import EntryBatches
 from gateway.models import Kind, TimeEntry
 from gateway.references import ReferenceStore
 from gateway.service import (
+    RECENT_FIRST_MAX,
     Axis,
     EntryGroup,
     Gateway,
@@ -180,3 +181,28 @@ async def test_siblings_loaded_a_few_turns_apart_share_one_batch() -> None:
 
     await asyncio.gather(*(late(p, n * 3) for n, p in enumerate(PROJECTS)))
     assert batches.dispatched == 1 and len(fake.queries) == 1
+
+
+@pytest.mark.parametrize(
+    ("ordered", "first", "listings"),
+    [
+        pytest.param(True, 5, 1, id="ordered-near-week-enough"),
+        pytest.param(False, 5, 1, id="unordered-near-week-enough"),
+        pytest.param(False, 30, 2, id="near-week-short-then-the-rest"),
+        pytest.param(False, RECENT_FIRST_MAX + 1, 1, id="big-page-reads-the-range-once"),
+    ],
+)
+async def test_without_from_the_near_week_is_read_first(
+    ordered: bool, first: int, listings: int
+) -> None:
+    fake = FakeConnector("a", ordered=ordered)
+    gw = gateway(fake)
+    got = await gw.time_entries(TimeEntryFilter(), first=first, after=None, order=Order.DESC)
+    assert len(fake.queries) == listings
+    assert fake.queries[0].date_from == (
+        TODAY - timedelta(days=6) if first <= RECENT_FIRST_MAX else TODAY - timedelta(days=365)
+    )
+    whole = TimeEntryFilter(date_from=TODAY - timedelta(days=365))
+    expected = await gw.time_entries(whole, first=first, after=None, order=Order.DESC)
+    assert [e.id for e in got.items] == [e.id for e in expected.items]
+    assert got.has_next == expected.has_next

@@ -375,3 +375,11 @@ async def test_regional_hosts_and_the_key_only_in_a_header() -> None:
         f"https://euc1.clockify.me/api/v1/workspaces/{'a' * 24}/time-entries/status/in-progress",
     }
     assert all(r.headers["X-Api-Key"] == "k3y" and "k3y" not in str(r.url) for r in seen)
+
+
+async def test_the_plan_and_the_user_listing_share_one_users_walk(sim: Sim) -> None:
+    # A cold dashboard: the plan counts members, then the page's user names are listed.
+    await entries(sim.connector, MONTH)
+    assert len(await ids(sim.connector, Kind.USER)) == 40
+    await entries(sim.connector, MONTH)  # warm: the plan reuses the count
+    assert (await sim.calls())["GET /v1/workspaces/{workspace_id}/users"] == 1

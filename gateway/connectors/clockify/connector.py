@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -37,6 +38,11 @@ RATE_LIMIT = (50, 1.0)
 ENTRY_PAGE_SIZE = 5000  # the largest page the time-entry listing takes
 LIST_PAGE_SIZE = 1000  # users, projects, clients, tasks; in-progress caps at 1000 too
 REPORT_PAGE_SIZE = 1000  # detailedFilter.pageSize maximum
+# How old a users walk may be when reused: for the plan's member count (a few members more or
+# less only shifts which plan is cheaper, never what it returns), and for the user listing or
+# a fan-out (which must reach every member, so only a walk made moments ago is reused).
+MEMBER_COUNT_AGE = 300.0
+USERS_REUSE_AGE = 5.0
 
 Params = Mapping[str, str | int | None]
 _LIST: Params = {"page-size": LIST_PAGE_SIZE}
@@ -101,6 +107,8 @@ class ClockifyConnector(ClockifyWrites):
         self._now = now
         self._me: str | None = None
         self.last_strategy: plan.Strategy | None = None  # for benchmarks and tests
+        self._users_cache: tuple[float, list[Any]] | None = None
+        self._users_flight: asyncio.Future[list[Any]] | None = None
 
     # -- walking lists ---------------------------------------------------------------------
 
@@ -129,15 +137,39 @@ class ClockifyConnector(ClockifyWrites):
         last = query.date_to or today
         windows = plan.windows(query.date_from, last, self._zone) if query.date_from else []
         members = sorted(query.user_ids) if query.user_ids is not None else None
+        count = len(members) if members is not None else 0
         if query.running is not True and members is None:
-            members = [u["id"] for u in await self._walk(f"{self._ws}/users", _USERS)]
-        strategy = plan.choose(len(members or ()), len(windows) or None, running=query.running)
+            # Only the count matters to the choice; a recent one is as good as a fresh one.
+            count = len(await self._users(max_age=MEMBER_COUNT_AGE))
+        strategy = plan.choose(count, len(windows) or None, running=query.running)
         self.last_strategy = strategy
         if strategy is plan.Strategy.IN_PROGRESS:
             return await self._running(query)
         if strategy is plan.Strategy.REPORT:
             return await self._by_report(query, windows)
-        return await self._fan_out(query, members or [], from_query=query.user_ids is not None)
+        if members is None:  # the fan-out must reach every member: a walk seconds old at most
+            members = [u["id"] for u in await self._users(max_age=USERS_REUSE_AGE)]
+        return await self._fan_out(query, members, from_query=query.user_ids is not None)
+
+    async def _users(self, *, max_age: float) -> list[Any]:
+        """The workspace's users (raw), reusing a walk at most ``max_age`` seconds old.
+
+        One cold dashboard asks twice within a second: the plan (how many members?) and the
+        users reference listing (names for the page). Sharing the walk saves that call, and a
+        warm request's plan reuses the count instead of walking the users again.
+        """
+        cached = self._users_cache
+        if cached is not None and time.monotonic() - cached[0] <= max_age:
+            return cached[1]
+        if self._users_flight is None:
+            self._users_flight = asyncio.ensure_future(self._walk(f"{self._ws}/users", _USERS))
+            self._users_flight.add_done_callback(self._users_walked)
+        return await asyncio.shield(self._users_flight)
+
+    def _users_walked(self, flight: asyncio.Future[list[Any]]) -> None:
+        self._users_flight = None
+        if not flight.cancelled() and flight.exception() is None:
+            self._users_cache = (time.monotonic(), flight.result())
 
     async def _fan_out(
         self, query: TimeEntryQuery, members: Sequence[str], *, from_query: bool
@@ -222,8 +254,10 @@ class ClockifyConnector(ClockifyWrites):
         if kind is Kind.TASK:
             return await self._tasks()
         path, to_domain = _REFERENCES[kind]
-        params = _USERS if kind is Kind.USER else _LIST
-        raws = await self._walk(f"{self._ws}/{path}", params)
+        if kind is Kind.USER:
+            raws = await self._users(max_age=USERS_REUSE_AGE)
+        else:
+            raws = await self._walk(f"{self._ws}/{path}", _LIST)
         return [to_domain(self.source, raw) for raw in raws]
 
     async def _tasks(self) -> list[Reference]:

@@ -1,0 +1,73 @@
+"""Upstream calls of the issue's scenarios over HTTP, counted by the simulators."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.conftest import gql
+from tests.e2e.callplan import DASHBOARD, calls, demo_client, reset
+
+ENTRY_ROUTES = {
+    "clockify": "POST /v1/workspaces/{workspace_id}/reports/detailed",
+    "everhour": "GET /team/time",
+    "harvest": "GET /v2/time_entries",
+    "hubplanner": "POST /v1/timeentry/search",
+    "toggl": "POST /reports/api/v3/workspace/{wid}/search/time_entries",
+}
+# Hubstaff is left out of the deep query: its 6 months of activities make it slow to simulate.
+DEEP = """query($from: Date) {
+  clients(first: 5000, sources: $sources) { nodes { projects(first: 5000) { nodes {
+  source { name }
+  timeEntries(first: 10, from: $from) { sourceResults { complete } nodes { hours user { name } } } } } } } }"""
+SOURCES = '["clockify-demo", "everhour-demo", "harvest-demo", "hubplanner-demo", "toggl-demo"]'
+
+
+@pytest.fixture
+async def demo() -> AsyncIterator[tuple[httpx.AsyncClient, list[str]]]:
+    async with demo_client() as pair:
+        yield pair
+
+
+async def test_a_warm_dashboard_costs_only_the_entry_listings(
+    demo: tuple[httpx.AsyncClient, list[str]],
+) -> None:
+    client, vendors = demo
+    assert "errors" not in await gql(client, DASHBOARD)  # cold: references get cached
+    await reset(client, vendors)
+    assert "errors" not in await gql(client, DASHBOARD)
+    found = await calls(client, vendors)
+    assert found["harvest"] == {"GET /v2/time_entries": 1}
+    assert found["hubplanner"] == {"POST /v1/timeentry/search": 1}
+    assert found["everhour"] == {"GET /team/time": 1, "GET /team/timers": 1}
+    assert found["toggl"] == {ENTRY_ROUTES["toggl"]: 1}  # the near week, not a year
+    assert found["clockify"] == {  # one report page; the report omits running timers
+        ENTRY_ROUTES["clockify"]: 1,
+        "GET /v1/workspaces/{workspace_id}/time-entries/status/in-progress": 1,
+    }
+    assert found["hustle"] == {}
+    assert set(found["hubstaff"]) <= {  # one 7-day window of activities (+ a token refresh)
+        "GET /v2/organizations/{organization_id}/activities",
+        "POST /access_tokens",
+    }
+
+
+async def test_nested_entries_of_every_project_cost_one_listing_per_source(
+    demo: tuple[httpx.AsyncClient, list[str]],
+) -> None:
+    client, vendors = demo
+    since = (datetime.now(UTC).date() - timedelta(days=30)).isoformat()
+    await reset(client, vendors)
+    body = await gql(client, DEEP.replace("$sources", SOURCES), **{"from": since})
+    assert "errors" not in body
+    projects = [p for c in body["data"]["clients"]["nodes"] for p in c["projects"]["nodes"]]
+    assert len(projects) > 20
+    nested = await calls(client, vendors)
+    per_source = Counter(p["source"]["name"].removesuffix("-demo") for p in projects)
+    for vendor, route in ENTRY_ROUTES.items():
+        # one listing (its pages or windows), never one per project
+        assert 1 <= nested[vendor].get(route, 0) < per_source[vendor], (vendor, nested[vendor])
