@@ -82,56 +82,85 @@ async def merge(
 ) -> Listing[T]:
     """Merge ``streams`` in ``order``, keep items passing ``keep``, stop after ``limit + 1``."""
     reverse = order is Order.DESC
-    ordered = [_ordered(s, key, reverse, keep) for s in streams]  # async generators
-    heads: list[tuple[SortKey, T] | None] = list(
-        await asyncio.gather(*(_next(it) for it in ordered))
-    )
+    heads = [_Head(_ordered(s, key, reverse, keep)) for s in streams]
     items: list[T] = []
     keys: list[SortKey] = []
     try:
         while len(items) <= limit:
-            live = [i for i, head in enumerate(heads) if head is not None]
+            # Only a stream whose buffered group is used up is read on; all of those at once.
+            await asyncio.gather(*(h.refill() for h in heads if h.wants_more))
+            live = [h for h in heads if h.pos < len(h.group)]
             if not live:
                 break
-            pick = (max if reverse else min)(live, key=lambda i: heads[i][0])  # type: ignore[index]
-            head = heads[pick]
-            assert head is not None
-            keys.append(head[0])
-            items.append(head[1])
-            heads[pick] = await _next(ordered[pick])
+            if len(live) == 1:
+                # One stream left: its group is already in order, take it in one slice.
+                live[0].take(limit + 1 - len(items), items, keys)
+                continue
+            pick = (max if reverse else min)(live, key=_Head.first_key)
+            pick.take(1, items, keys)
     finally:
-        for it in ordered:
-            await it.aclose()
+        for head in heads:
+            await head.stream.aclose()
     has_next = len(items) > limit
     return Listing(items[:limit], keys[:limit], has_next, [s.outcome for s in streams])
 
 
-async def _next(it: AsyncIterator[tuple[SortKey, T]]) -> tuple[SortKey, T] | None:
-    return await anext(it, None)
+class _Head(Generic[T]):
+    """One ordered stream and the sorted group of it currently being consumed."""
+
+    __slots__ = ("done", "group", "pos", "stream")
+
+    def __init__(self, stream: AsyncGenerator[list[tuple[SortKey, T]], None]) -> None:
+        self.stream = stream
+        self.group: list[tuple[SortKey, T]] = []
+        self.pos = 0
+        self.done = False
+
+    @property
+    def wants_more(self) -> bool:
+        return not self.done and self.pos >= len(self.group)
+
+    async def refill(self) -> None:
+        group = await anext(self.stream, None)
+        self.group, self.pos, self.done = group or [], 0, group is None
+
+    def first_key(self) -> SortKey:
+        return self.group[self.pos][0]
+
+    def take(self, count: int, items: list[T], keys: list[SortKey]) -> None:
+        chunk = self.group[self.pos : self.pos + count]
+        self.pos += len(chunk)
+        keys.extend(pair[0] for pair in chunk)
+        items.extend(pair[1] for pair in chunk)
 
 
 async def _ordered(
     stream: SourceStream[T], key: Callable[[T], SortKey], reverse: bool, keep: Callable[[T], bool]
-) -> AsyncGenerator[tuple[SortKey, T], None]:
-    """The stream's kept items in exact order, as lazily as its own order allows.
+) -> AsyncGenerator[list[tuple[SortKey, T]], None]:
+    """The stream's kept items in exact order, in sorted groups, as lazily as its order allows.
+
+    A source sorted by a coarse key (the date) yields one group per coarse key as soon as the
+    next key shows up; any other source yields one group once it is read whole. Groups, not
+    single items, so the merge pays one async step per group rather than per item.
 
     An upstream failure ends this stream and marks the source incomplete; it never raises into
     the merge, so the other sources' items are still returned.
     """
     group: list[tuple[SortKey, T]] = []
     group_key: Any = object()
+    sorted_by = stream.sorted_by
     try:
         try:
             async for item in stream.items:
                 if not keep(item):
                     continue
-                coarse = stream.sorted_by(item) if stream.sorted_by else None
-                if stream.sorted_by and coarse != group_key and group:
-                    group.sort(key=lambda pair: pair[0], reverse=reverse)
-                    for pair in group:
-                        yield pair
-                    group = []
-                group_key = coarse
+                if sorted_by is not None:
+                    coarse = sorted_by(item)
+                    if coarse != group_key and group:
+                        group.sort(key=_first, reverse=reverse)
+                        yield group
+                        group = []
+                    group_key = coarse
                 group.append((key(item), item))
         except UpstreamError as exc:
             stream.outcome.complete = False
@@ -142,11 +171,15 @@ async def _ordered(
             )
             stream.outcome.complete = False
             stream.outcome.error = unreadable(stream.outcome.source)
-        group.sort(key=lambda pair: pair[0], reverse=reverse)
-        for pair in group:
-            yield pair
+        if group:
+            group.sort(key=_first, reverse=reverse)
+            yield group
     finally:
         # Stops the source's pagination when the merge needs no more of it.
         closer = getattr(stream.items, "aclose", None)
         if closer is not None:
             await closer()
+
+
+def _first(pair: tuple[SortKey, Any]) -> SortKey:
+    return pair[0]

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, ParserCache, QueryDepthLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 
 from gateway import ids
 from gateway.errors import HourglassError, UserInputError
@@ -33,6 +40,7 @@ from schema.common import (
     UserIds,
 )
 from schema.context import Context, Info
+from schema.execution import CompiledExecutor
 from schema.extensions import SourceProblems
 from schema.node import Node
 from schema.projects import Project
@@ -216,7 +224,18 @@ class HourglassSchema(strawberry.Schema):
                 log.error("unexpected error in a resolver", exc_info=original)
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(*, compiled: bool | None = None) -> strawberry.Schema:
+    """The schema. ``compiled`` (default: on, unless ``HOURGLASS_GRAPHQL_COMPILED=0``) completes
+    lists of plain objects with compiled plans (schema/execution/), with identical results."""
+    if compiled is None:
+        compiled = os.environ.get("HOURGLASS_GRAPHQL_COMPILED", "1").lower() not in _OFF
+    # The limits' rule classes are made once: each QueryDepthLimiter / MaxAliasesLimiter makes
+    # a new rule class, and ValidationCache keys on the rules, so limiters built per request
+    # would make every validation a cache miss.
+    limits = [
+        *QueryDepthLimiter(max_depth=12).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=50).validation_rules,
+    ]
     return HourglassSchema(
         query=Query,
         types=[TimeEntry, Project, User, Client, Task],
@@ -225,11 +244,14 @@ def build_schema() -> strawberry.Schema:
             # module level in Strawberry, so they are still shared across requests.
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
-            lambda: QueryDepthLimiter(max_depth=12),
-            lambda: MaxAliasesLimiter(max_alias_count=50),
+            lambda: AddValidationRules(limits),
             SourceProblems,
         ],
+        execution_context_class=CompiledExecutor if compiled else None,
     )
+
+
+_OFF = frozenset({"0", "false", "no", "off"})
 
 
 __all__ = ["Context", "build_schema"]

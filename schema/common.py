@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import strawberry
 
 from gateway.connectors.base import Order
-from gateway.listing import Listing, SourceOutcome, encode_cursor
+from gateway.listing import Listing, SortKey, SourceOutcome, encode_cursor
 
 T = TypeVar("T")
 
@@ -110,30 +110,49 @@ class SourceResult:
 
 @strawberry.type(description="An item in a connection, with its cursor.")
 class Edge(Generic[T]):
-    cursor: str = strawberry.field(description="Opaque, stable position of this item.")
+    key: strawberry.Private[SortKey]
+
+    @strawberry.field(description="Opaque, stable position of this item.")
+    def cursor(self) -> str:
+        # Encoded only when asked for: most bulk readers want one cursor per page, not per item.
+        return encode_cursor(self.key)
+
     node: T = strawberry.field(description="The item.")
 
 
 @strawberry.type(description="A page of a list across sources (Relay connection).")
 class Connection(Generic[T]):
-    edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
-    nodes: list[T] = strawberry.field(description="The items alone (shortcut for edges.node).")
-    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
-    source_results: list[SourceResult] = strawberry.field(
+    """A page, built lazily: edges and cursors exist only if the query selects them."""
+
+    listing: strawberry.Private[Listing[Any]]
+    paged: strawberry.Private[bool]
+
+    @strawberry.field(description="The items with their cursors.")
+    def edges(self) -> list[Edge[T]]:
+        items = self.listing.items
+        return [Edge(node=n, key=k) for n, k in zip(items, self.listing.keys, strict=True)]
+
+    @strawberry.field(description="The items alone (shortcut for edges.node).")
+    def nodes(self) -> list[T]:
+        items: list[T] = self.listing.items
+        return items
+
+    @strawberry.field(description="Where this page sits in the list.")
+    def page_info(self) -> PageInfo:
+        keys = self.listing.keys
+        return PageInfo(
+            has_next_page=self.listing.has_next,
+            has_previous_page=self.paged,
+            start_cursor=encode_cursor(keys[0]) if keys else None,
+            end_cursor=encode_cursor(keys[-1]) if keys else None,
+        )
+
+    @strawberry.field(
         description="Per source: whether it is supported and whether its part is complete."
     )
+    def source_results(self) -> list[SourceResult]:
+        return [SourceResult.from_outcome(o) for o in self.listing.outcomes]
 
     @classmethod
     def from_listing(cls, listing: Listing[T], *, paged: bool) -> Connection[T]:
-        cursors = [encode_cursor(k) for k in listing.keys]
-        return cls(
-            edges=[Edge(cursor=c, node=n) for c, n in zip(cursors, listing.items, strict=True)],
-            nodes=listing.items,
-            page_info=PageInfo(
-                has_next_page=listing.has_next,
-                has_previous_page=paged,
-                start_cursor=cursors[0] if cursors else None,
-                end_cursor=cursors[-1] if cursors else None,
-            ),
-            source_results=[SourceResult.from_outcome(o) for o in listing.outcomes],
-        )
+        return cls(listing=listing, paged=paged)

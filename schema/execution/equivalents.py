@@ -1,0 +1,182 @@
+"""Synchronous resolvers the compiled path may replace, each by a function proven equivalent.
+
+An equivalent takes ``(source, context)`` and returns exactly what its resolver returns, or
+raises when it cannot tell (a reference not prefetched, where the resolver would await a
+load): the item then goes through graphql-core's normal path, which runs the resolver.
+
+The proof is by reading: each entry names the functions whose bodies it mirrors, with a
+fingerprint of their code taken when the mirror was checked. When someone edits one of those
+bodies the fingerprint no longer matches and the entry is dropped (the field is then simply
+not compiled) until the equivalent is re-checked and the fingerprint updated;
+``stale_equivalents()`` lists such entries and a test fails on any.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from binascii import b2a_base64
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import CodeType
+from typing import Any
+
+from gateway import ids, models
+from gateway.listing import encode_cursor
+from gateway.models import KIND_OF, Kind
+from schema import common, context, node, projects, tasks, time_entries
+
+log = logging.getLogger("hourglass.graphql.compiled")
+
+Equivalent = Callable[[Any, Any], Any]
+
+
+def fingerprint(fn: Callable[..., Any]) -> str:
+    """A hash of what ``fn`` does (its bytecode, constants and names), not of where it sits."""
+    code: CodeType = getattr(fn, "__func__", fn).__code__
+    return hashlib.sha256(repr(_shape(code)).encode()).hexdigest()[:12]
+
+
+def _shape(code: CodeType) -> tuple[Any, ...]:
+    consts = tuple(_const(c) for c in code.co_consts)
+    return (code.co_code, consts, code.co_names, code.co_varnames, code.co_freevars)
+
+
+def _const(value: Any) -> Any:
+    if isinstance(value, CodeType):
+        return _shape(value)
+    if isinstance(value, frozenset):  # its repr's order depends on the hash seed
+        return sorted(map(repr, value))
+    return value
+
+
+def _reference(ctx: Any, kind: Kind, source: str, native_id: str | None) -> Any:
+    # Context.reference: None without an id; the prefetched value when there is one (KeyError,
+    # hence the normal path, when there is not: the resolver would await a load).
+    if native_id is None:
+        return None
+    return ctx.prefetched[(kind, source, native_id)]
+
+
+_KIND_PREFIX = {cls: f"{kind.value}:" for cls, kind in KIND_OF.items()}
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
+def _global_id(record: Any, _: Any) -> str:
+    # Node.id through ids.encode, with base64.urlsafe_b64encode's two wrappers inlined
+    # (b64encode is b2a_base64 without the newline; urlsafe swaps "+/" for "-_").
+    raw = f"{_KIND_PREFIX[type(record)]}{record.source}:{record.id}".encode()
+    return b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode("ascii")
+
+
+def _client(entry: Any, ctx: Any) -> Any:
+    # time_entries._client_of and _client_of_project, with every reference prefetched.
+    if entry.client_id or not entry.project_id:
+        return _reference(ctx, Kind.CLIENT, entry.source, entry.client_id)
+    project = _reference(ctx, Kind.PROJECT, entry.source, entry.project_id)
+    if not isinstance(project, models.Project):
+        return None
+    return _reference(ctx, Kind.CLIENT, project.source, project.client_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Mirror:
+    """An equivalent and the functions (with fingerprints) whose behaviour it copies."""
+
+    equivalent: Equivalent
+    mirrors: tuple[tuple[Callable[..., Any], str], ...]
+    needs_context: bool = False
+
+    def is_current(self) -> bool:
+        return all(fingerprint(fn) == printed for fn, printed in self.mirrors)
+
+
+def _resolver(cls: type, name: str) -> Callable[..., Any]:
+    field = next(f for f in cls.__strawberry_definition__.fields if f.python_name == name)  # type: ignore[attr-defined]
+    assert field.base_resolver is not None
+    fn: Callable[..., Any] = field.base_resolver.wrapped_func
+    return fn
+
+
+_TE = time_entries.TimeEntry
+# Context.reference: every reference equivalent mirrors it through ``_reference``.
+_REF = (context.Context.reference, "4535b3877df2")
+_CLIENT_OF = (
+    (time_entries._client_of, "eb3fe991abc1"),
+    (time_entries._client_of_project, "431c9e838bbd"),
+)
+
+
+def _entry(
+    cls: type,
+    name: str,
+    printed: str,
+    equivalent: Equivalent,
+    *also: tuple[Callable[..., Any], str],
+) -> tuple[Callable[..., Any], Mirror]:
+    resolver = _resolver(cls, name)
+    return resolver, Mirror(equivalent, ((resolver, printed), *also), needs_context=bool(also))
+
+
+# Keyed by the resolver function itself: the same function serves every type that inherits it.
+MIRRORS: dict[Callable[..., Any], Mirror] = dict(
+    [
+        _entry(node.Node, "id", "f9ce84e28e2c", _global_id, (ids.encode, "5888aaeb1c1e")),
+        _entry(node.Node, "native_id", "6f1c3af0a0f9", lambda o, _: str(o.id)),
+        _entry(node.Node, "raw", "35de8116abb3", lambda o, _: o.raw),
+        _entry(_TE, "hours", "496bbcf7d506", lambda o, _: round(o.duration_seconds / 3600, 2)),
+        _entry(
+            _TE,
+            "user",
+            "0dc48c326b1c",
+            lambda o, ctx: _reference(ctx, Kind.USER, o.source, o.user_id),
+            _REF,
+        ),
+        _entry(
+            _TE,
+            "project",
+            "e7c55a5224e0",
+            lambda o, ctx: _reference(ctx, Kind.PROJECT, o.source, o.project_id),
+            _REF,
+        ),
+        _entry(
+            _TE,
+            "task",
+            "e01bbc00f698",
+            lambda o, ctx: _reference(ctx, Kind.TASK, o.source, o.task_id),
+            _REF,
+        ),
+        _entry(_TE, "client", "67fbf2c785d0", _client, *_CLIENT_OF, _REF),
+        _entry(
+            projects.Project,
+            "client",
+            "cd4791e41438",
+            lambda o, ctx: _reference(ctx, Kind.CLIENT, o.source, o.client_id),
+            _REF,
+        ),
+        _entry(
+            tasks.Task,
+            "project",
+            "e7c55a5224e0",
+            lambda o, ctx: _reference(ctx, Kind.PROJECT, o.source, o.project_id),
+            _REF,
+        ),
+        _entry(common.Edge, "cursor", "9e33f078cc86", lambda o, _: encode_cursor(o.key)),
+    ]
+)
+
+
+def stale_equivalents() -> list[str]:
+    """Mirrors whose resolver (or a function it calls) changed since it was checked."""
+    return [
+        f"{fn.__module__}.{fn.__qualname__}: {fingerprint(fn)} (checked: {printed})"
+        for mirror in MIRRORS.values()
+        for fn, printed in mirror.mirrors
+        if fingerprint(fn) != printed
+    ]
+
+
+def current_mirror(resolver: Callable[..., Any]) -> Mirror | None:
+    """The checked equivalent of ``resolver``, if it has one that is still current."""
+    mirror = MIRRORS.get(resolver)
+    return mirror if mirror is not None and mirror.is_current() else None

@@ -1,0 +1,294 @@
+"""Compile a plain selection on an object type into one Python function building its dict.
+
+A selection is *plain* when every field graphql-core collected for it (fragments, aliases,
+@skip/@include already applied by ``collect_subfields``) is ``__typename``, a Strawberry field
+that only reads an attribute, or a resolver with a checked equivalent
+(``equivalents.MIRRORS``), and its value is a scalar or enum, a list of those, or an object
+whose own selection is plain. The compiled function returns exactly the dict graphql-core's
+``execute_fields`` would build, or raises; it never records an error. Whatever is not certain
+(a null in a non-null position, a value the scalar refuses, an exception, an unexpected type)
+raises, and the caller then completes that item the normal way, so errors, paths and null
+propagation are graphql-core's own.
+
+The generated code is straight-line: one ``def`` per object selection, attributes read
+directly, built-in scalars checked inline (``v if v.__class__ is str else <serialize>``), the
+rest serialized by the GraphQL type's own ``coerce_output_value``.
+"""
+
+from __future__ import annotations
+
+import dis
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from math import isfinite
+from operator import methodcaller
+from typing import Any, Protocol, cast
+
+import orjson
+from graphql import (
+    GraphQLBoolean,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLSchema,
+    GraphQLString,
+    is_leaf_type,
+)
+from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
+from graphql.pyutils import Undefined
+from strawberry.types.field import StrawberryField
+
+from schema.execution.equivalents import current_mirror
+
+log = logging.getLogger("hourglass.graphql.compiled")
+Plan = Callable[[Any, Any], dict[str, Any]]
+STRAWBERRY_FIELD = "strawberry-definition"
+CONDITIONAL = frozenset({"skip", "include"})  # already applied by collect_subfields
+
+# Inline checks for graphql-core's own scalars: when they hold, its serializer returns the value
+# unchanged (see graphql/type/scalars.py); otherwise the serializer itself is called.
+_INLINE: dict[int, str] = {
+    id(GraphQLString): "{v} if {v}.__class__ is str else {ser}({v})",
+    id(GraphQLID): "{v} if {v}.__class__ is str else {ser}({v})",
+    id(GraphQLBoolean): "{v} if ({v} is True or {v} is False) else {ser}({v})",
+    id(GraphQLInt): (
+        "{v} if ({v}.__class__ is int and -2147483648 <= {v} <= 2147483647) else {ser}({v})"
+    ),
+    id(GraphQLFloat): "{v} if ({v}.__class__ is float and _isfinite({v})) else {ser}({v})",
+}
+
+
+# Strawberry's DateTime serializes with ``isoformat()``; for an aware datetime in the UTC
+# singleton (what gateway.normalize produces) orjson writes the same RFC 3339 text (checked over
+# years 1-9999, with and without microseconds, in tests/schema) in less than half the time.
+_ISO_UTC = (
+    "_dumps({v})[1:-1].decode() if ({v}.__class__ is _datetime and {v}.tzinfo is _UTC) "
+    "else {ser}({v})"
+)
+
+
+def _inline_template(gql_type: Any) -> str | None:
+    template = _INLINE.get(id(gql_type))
+    if template is not None:
+        return template
+    coerce = gql_type.coerce_output_value
+    if isinstance(coerce, methodcaller) and coerce.__reduce__() == (methodcaller, ("isoformat",)):
+        return _ISO_UTC
+    return None
+
+
+class NotPlain(Exception):
+    """The selection uses something the compiled path does not reproduce exactly."""
+
+
+class Bail(Exception):
+    """This value cannot be completed here: complete it the normal way."""
+
+
+class SubfieldCollector(Protocol):
+    def __call__(
+        self, return_type: GraphQLObjectType, field_details_list: FieldDetailsList
+    ) -> Any: ...
+
+
+def _leaf_serializer(
+    gql_type: Any, *, null: Callable[[Any], Any] | None = None
+) -> Callable[[Any], Any]:
+    """The scalar's own serializer; ``null`` (when given) answers for a None value."""
+    coerce = gql_type.coerce_output_value
+
+    def serialize(value: Any) -> Any:
+        if value is None and null is not None:
+            return null(value)
+        # graphql-core's complete_leaf_value raises on a null or undefined coercion.
+        out = coerce(value)
+        if out is None or out is Undefined:
+            raise Bail
+        return out
+
+    return serialize
+
+
+def _raise_bail(*_: Any) -> Any:
+    raise Bail
+
+
+def _none(*_: Any) -> None:
+    return None
+
+
+def ignores_info(is_type_of: Callable[..., Any]) -> bool:
+    """Whether ``is_type_of(value, info)`` provably never reads ``info`` (its last parameter),
+    so calling it without one is the same call."""
+    fn = getattr(is_type_of, "__func__", is_type_of)
+    code = getattr(fn, "__code__", None)
+    if code is None or code.co_flags & 0x0C:  # *args / **kwargs could reach it indirectly
+        return False
+    info = code.co_varnames[code.co_argcount - 1]
+    if info in code.co_cellvars or {"locals", "vars", "eval", "exec", "sys"} & set(code.co_names):
+        return False
+    return all(ins.argval != info for ins in dis.get_instructions(code))
+
+
+class PlanCompiler:
+    """Compiles plans for one request (the variables and fragments are the request's)."""
+
+    def __init__(
+        self, schema: GraphQLSchema, collect: SubfieldCollector, *, context_ok: bool
+    ) -> None:
+        self._schema = schema
+        self._collect = collect
+        self._context_ok = context_ok
+        self._env: dict[str, Any] = {
+            "_Bail": Bail,
+            "_isfinite": isfinite,
+            "_Undefined": Undefined,
+            "_dumps": orjson.dumps,
+            "_datetime": datetime,
+            "_UTC": UTC,
+        }
+        self._defs: list[str] = []
+        self._count = 0
+
+    def compile(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
+        """The plan for ``fields`` selected on ``obj_type``, or None when it is not plain."""
+        self._defs = []
+        try:
+            entry = self._object(obj_type, fields)
+        except NotPlain:
+            return None
+        except Exception:  # a bug here must cost speed, never a response
+            log.exception("compiling a plan failed; using the normal path")
+            return None
+        namespace = dict(self._env)
+        # Safe to exec: the text holds only generated names and repr() of GraphQL names.
+        exec("\n\n".join(self._defs), namespace)
+        plan: Plan = namespace[entry]
+        return plan
+
+    def _name(self, prefix: str, value: Any = None) -> str:
+        self._count += 1
+        name = f"_{prefix}{self._count}"
+        if value is not None:
+            self._env[name] = value
+        return name
+
+    def _object(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> str:
+        grouped, new_defer_usages, _forbidden = self._collect(obj_type, fields)
+        if new_defer_usages:
+            raise NotPlain
+        fn = self._name("p")
+        body: list[str] = []
+        out: list[str] = []
+        for index, (response_name, details) in enumerate(self._fields(grouped)):
+            value = f"v{index}"
+            body.append(f"{value} = {self._read(obj_type, details)}")
+            field_def = self._schema.get_field(obj_type, details[0].node.name.value)
+            assert field_def is not None
+            body.extend(self._complete(field_def.type, details, value, value))
+            out.append(f"{response_name!r}: {value}")
+        lines = [f"def {fn}(o, ctx):", *(f"    {line}" for line in body)]
+        lines.append("    return {" + ", ".join(out) + "}")
+        self._defs.append("\n".join(lines))
+        return fn
+
+    @staticmethod
+    def _fields(grouped: GroupedFieldSet) -> list[tuple[str, FieldDetailsList]]:
+        for details in grouped.values():
+            for detail in details:
+                if detail.defer_usage is not None or detail.fragment_variable_values:
+                    raise NotPlain
+                node = detail.node
+                directives = node.directives or ()
+                if node.arguments or any(d.name.value not in CONDITIONAL for d in directives):
+                    raise NotPlain
+        return list(grouped.items())
+
+    def _read(self, obj_type: GraphQLObjectType, details: FieldDetailsList) -> str:
+        """An expression for the field's resolved value on source ``o``."""
+        name = details[0].node.name.value
+        if name == "__typename":
+            return repr(obj_type.name)
+        field_def = self._schema.get_field(obj_type, name)
+        field = (field_def.extensions or {}).get(STRAWBERRY_FIELD) if field_def else None
+        if field_def is None or not isinstance(field, StrawberryField) or field_def.args:
+            raise NotPlain
+        if field.extensions or field.permission_classes or field.directives:
+            raise NotPlain
+        if type(field).get_result is not StrawberryField.get_result:
+            raise NotPlain
+        if field.base_resolver is None:
+            if getattr(field_def.resolve, "__name__", "") != "_get_basic_result":
+                raise NotPlain  # wrapped (exception handlers): not a bare attribute read
+            if field.default_resolver is getattr and field.python_name.isidentifier():
+                return f"o.{field.python_name}"
+            getter = self._name("g", field.default_resolver)
+            return f"{getter}(o, {field.python_name!r})"
+        mirror = current_mirror(cast(Callable[..., Any], field.base_resolver.wrapped_func))
+        if mirror is None or (mirror.needs_context and not self._context_ok):
+            raise NotPlain
+        return f"{self._name('e', mirror.equivalent)}(o, ctx)"
+
+    def _complete(
+        self, gql_type: GraphQLOutputType, details: FieldDetailsList, src: str, dst: str
+    ) -> list[str]:
+        """Statements completing ``src`` of ``gql_type`` into variable ``dst`` (or raising)."""
+        if isinstance(gql_type, GraphQLNonNull):
+            inner = self._complete_present(gql_type.of_type, details, src, dst)
+            return [f"if {src} is None: raise _Bail", *inner]
+        inner = self._complete_present(gql_type, details, src, dst)
+        return [f"if {src} is None: {dst} = None", "else:", *(f"    {line}" for line in inner)]
+
+    def _leaf_item(self, gql_type: GraphQLOutputType) -> str | None:
+        """An expression completing list item ``x`` of a built-in scalar type, if there is one."""
+        non_null = isinstance(gql_type, GraphQLNonNull)
+        leaf = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+        template = _INLINE.get(id(leaf))
+        if template is None:
+            return None
+        ser = self._name("s", _leaf_serializer(leaf, null=_raise_bail if non_null else _none))
+        return template.format(v="x", ser=ser)
+
+    def _complete_present(
+        self, gql_type: GraphQLOutputType, details: FieldDetailsList, src: str, dst: str
+    ) -> list[str]:
+        if is_leaf_type(gql_type):
+            template = _inline_template(gql_type)
+            if template is None:
+                coerce = self._name("c", gql_type.coerce_output_value)
+                # graphql-core's complete_leaf_value refuses a null or undefined coercion.
+                return [
+                    f"{dst} = {coerce}({src})",
+                    f"if {dst} is None or {dst} is _Undefined: raise _Bail",
+                ]
+            ser = self._name("s", _leaf_serializer(gql_type))
+            return [f"{dst} = " + template.format(v=src, ser=ser)]
+        if isinstance(gql_type, GraphQLList):
+            check = f"if {src}.__class__ is not list and {src}.__class__ is not tuple: raise _Bail"
+            leaf = self._leaf_item(gql_type.of_type)
+            if leaf is not None:  # inlined in the comprehension: no call per item
+                return [check, f"{dst} = [{leaf} for x in {src}]"]
+            item = self._name("i")
+            body = self._complete(gql_type.of_type, details, "x", "x")
+            self._defs.append(
+                "\n".join([f"def {item}(x, ctx):", *(f"    {b}" for b in body), "    return x"])
+            )
+            return [check, f"{dst} = [{item}(x, ctx) for x in {src}]"]
+        if isinstance(gql_type, GraphQLObjectType):
+            lines = []
+            if gql_type.is_type_of is not None:
+                if not ignores_info(gql_type.is_type_of):
+                    raise NotPlain
+                check = self._name("t", gql_type.is_type_of)
+                lines.append(f"if {check}({src}, None) is not True: raise _Bail")
+            plan = self._object(gql_type, details)
+            return [*lines, f"{dst} = {plan}({src}, ctx)"]
+        raise NotPlain  # interfaces and unions: the runtime type needs resolving
+
+
+__all__ = ["Bail", "Plan", "PlanCompiler", "ignores_info"]
