@@ -81,9 +81,13 @@ def _client(entry: Any, ctx: Any) -> Any:
 
 @dataclass(frozen=True, slots=True)
 class Mirror:
-    """An equivalent and the functions (with fingerprints) whose behaviour it copies."""
+    """An equivalent and the functions (with fingerprints) whose behaviour it copies.
 
-    equivalent: Equivalent
+    The equivalent is a function of ``(source, context)`` or, to save a call per item, a
+    Python expression over ``o`` (the source) and ``ctx`` using the globals in ``NAMES``.
+    """
+
+    equivalent: Equivalent | str
     mirrors: tuple[tuple[Callable[..., Any], str], ...]
     needs_context: bool = False
 
@@ -107,11 +111,26 @@ _CLIENT_OF = (
 )
 
 
+def _ref_expr(kind: str, attr: str, source: str = "o.source") -> str:
+    """``_reference`` inlined: ``ctx.prefetched`` raises KeyError when not prefetched."""
+    return f"None if o.{attr} is None else ctx.prefetched[({kind}, {source}, o.{attr})]"
+
+
+# Globals the inline equivalents use.
+NAMES: dict[str, Any] = {
+    "_K_USER": Kind.USER,
+    "_K_PROJECT": Kind.PROJECT,
+    "_K_TASK": Kind.TASK,
+    "_K_CLIENT": Kind.CLIENT,
+    "_encode_cursor": encode_cursor,
+}
+
+
 def _entry(
     cls: type,
     name: str,
     printed: str,
-    equivalent: Equivalent,
+    equivalent: Equivalent | str,
     *also: tuple[Callable[..., Any], str],
 ) -> tuple[Callable[..., Any], Mirror]:
     resolver = _resolver(cls, name)
@@ -122,28 +141,28 @@ def _entry(
 MIRRORS: dict[Callable[..., Any], Mirror] = dict(
     [
         _entry(node.Node, "id", "f9ce84e28e2c", _global_id, (ids.encode, "5888aaeb1c1e")),
-        _entry(node.Node, "native_id", "6f1c3af0a0f9", lambda o, _: str(o.id)),
-        _entry(node.Node, "raw", "35de8116abb3", lambda o, _: o.raw),
-        _entry(_TE, "hours", "496bbcf7d506", lambda o, _: round(o.duration_seconds / 3600, 2)),
+        _entry(node.Node, "native_id", "6f1c3af0a0f9", "str(o.id)"),
+        _entry(node.Node, "raw", "35de8116abb3", "o.raw"),
+        _entry(_TE, "hours", "496bbcf7d506", "round(o.duration_seconds / 3600, 2)"),
         _entry(
             _TE,
             "user",
             "0dc48c326b1c",
-            lambda o, ctx: _reference(ctx, Kind.USER, o.source, o.user_id),
+            _ref_expr("_K_USER", "user_id"),
             _REF,
         ),
         _entry(
             _TE,
             "project",
             "e7c55a5224e0",
-            lambda o, ctx: _reference(ctx, Kind.PROJECT, o.source, o.project_id),
+            _ref_expr("_K_PROJECT", "project_id"),
             _REF,
         ),
         _entry(
             _TE,
             "task",
             "e01bbc00f698",
-            lambda o, ctx: _reference(ctx, Kind.TASK, o.source, o.task_id),
+            _ref_expr("_K_TASK", "task_id"),
             _REF,
         ),
         _entry(_TE, "client", "67fbf2c785d0", _client, *_CLIENT_OF, _REF),
@@ -151,17 +170,17 @@ MIRRORS: dict[Callable[..., Any], Mirror] = dict(
             projects.Project,
             "client",
             "cd4791e41438",
-            lambda o, ctx: _reference(ctx, Kind.CLIENT, o.source, o.client_id),
+            _ref_expr("_K_CLIENT", "client_id"),
             _REF,
         ),
         _entry(
             tasks.Task,
             "project",
             "e7c55a5224e0",
-            lambda o, ctx: _reference(ctx, Kind.PROJECT, o.source, o.project_id),
+            _ref_expr("_K_PROJECT", "project_id"),
             _REF,
         ),
-        _entry(common.Edge, "cursor", "9e33f078cc86", lambda o, _: encode_cursor(o.key)),
+        _entry(common.Edge, "cursor", "9e33f078cc86", "_encode_cursor(o.key)"),
     ]
 )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import GraphQLList, GraphQLNonNull, GraphQLObjectType, GraphQLOutputType
 from graphql.execution.collect_fields import FieldDetailsList
 from graphql.execution.executor import collect_iterator_awaitables
@@ -23,6 +24,8 @@ from schema.context import Context
 from schema.execution.plans import Plan, PlanCompiler
 
 PlanKey = tuple[GraphQLObjectType, int]
+# Plans by selection signature, across requests; each entry keeps its AST nodes alive.
+_SHARED: LRUCache[tuple[Any, ...], tuple[list[Any], Plan | None]] = LRUCache(maxsize=512)
 
 
 class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -42,8 +45,10 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         )
         # Context.reference's equivalent reads ``prefetched``; only for the class it mirrors.
         ctx = self.context_value
-        context_ok = isinstance(ctx, Context) and type(ctx).reference is Context.reference
-        self._compiler = PlanCompiler(self.schema, self.collect_subfields, context_ok=context_ok)
+        self._context_ok = isinstance(ctx, Context) and type(ctx).reference is Context.reference
+        self._compiler = PlanCompiler(
+            self.schema, self.collect_subfields, context_ok=self._context_ok
+        )
         # Keyed like graphql-core's collect_subfields memo: the list is kept alive with its plan.
         self._plans: dict[PlanKey, tuple[FieldDetailsList, Plan | None]] = {}
 
@@ -77,9 +82,20 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (obj_type, id(fields))
         cached = self._plans.get(key)
         if cached is None:
-            cached = (fields, self._compiler.compile(obj_type, fields))
+            cached = (fields, self._shared_plan(obj_type, fields))
             self._plans[key] = cached
         return cached[1]
+
+    def _shared_plan(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
+        """From the process-wide cache when an earlier request compiled the same selection
+        (the parsed document is cached across requests, so its AST nodes are the same)."""
+        keep: list[Any] = []
+        signature = (obj_type, self._context_ok, self._compiler.signature(obj_type, fields, keep))
+        shared = _SHARED.get(signature)
+        if shared is None:
+            shared = (keep, self._compiler.compile(obj_type, fields))
+            _SHARED[signature] = shared
+        return shared[1]
 
     def _complete_with_plan(
         self,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dis
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from math import isfinite
 from operator import methodcaller
 from typing import Any, Protocol, cast
@@ -37,13 +37,15 @@ from graphql import (
     GraphQLOutputType,
     GraphQLSchema,
     GraphQLString,
+    get_named_type,
     is_leaf_type,
+    is_object_type,
 )
 from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Undefined
 from strawberry.types.field import StrawberryField
 
-from schema.execution.equivalents import current_mirror
+from schema.execution.equivalents import NAMES, current_mirror
 
 log = logging.getLogger("hourglass.graphql.compiled")
 Plan = Callable[[Any, Any], dict[str, Any]]
@@ -66,9 +68,10 @@ _INLINE: dict[int, str] = {
 # Strawberry's DateTime serializes with ``isoformat()``; for an aware datetime in the UTC
 # singleton (what gateway.normalize produces) orjson writes the same RFC 3339 text (checked over
 # years 1-9999, with and without microseconds, in tests/schema) in less than half the time.
+# A date's isoformat() is what the scalar's methodcaller("isoformat") calls.
 _ISO_UTC = (
     "_dumps({v})[1:-1].decode() if ({v}.__class__ is _datetime and {v}.tzinfo is _UTC) "
-    "else {ser}({v})"
+    "else ({v}.isoformat() if {v}.__class__ is _date else {ser}({v}))"
 )
 
 
@@ -150,6 +153,7 @@ class PlanCompiler:
             "_Undefined": Undefined,
             "_dumps": orjson.dumps,
             "_datetime": datetime,
+            "_date": date,
             "_UTC": UTC,
         }
         self._defs: list[str] = []
@@ -170,6 +174,24 @@ class PlanCompiler:
         exec("\n\n".join(self._defs), namespace)
         plan: Plan = namespace[entry]
         return plan
+
+    def signature(
+        self, obj_type: GraphQLObjectType, fields: FieldDetailsList, keep: list[Any]
+    ) -> tuple[Any, ...]:
+        """What the plan for ``fields`` on ``obj_type`` depends on, hashable: the collected
+        fields (after this request's fragments and @skip/@include) down the whole selection,
+        by the identity of their AST nodes, which are appended to ``keep`` so that the
+        identities cannot be reused while a cache holds the signature."""
+        grouped, new_defer_usages, _forbidden = self._collect(obj_type, fields)
+        parts: list[Any] = [obj_type.name, bool(new_defer_usages)]
+        for response_name, details in grouped.items():
+            keep.extend(d.node for d in details)
+            special = any(d.defer_usage is not None or d.fragment_variable_values for d in details)
+            field_def = self._schema.get_field(obj_type, details[0].node.name.value)
+            named = get_named_type(field_def.type) if field_def is not None else None
+            sub = self.signature(named, details, keep) if is_object_type(named) else None
+            parts.append((response_name, tuple(id(d.node) for d in details), special, sub))
+        return tuple(parts)
 
     def _name(self, prefix: str, value: Any = None) -> str:
         self._count += 1
@@ -232,6 +254,9 @@ class PlanCompiler:
         mirror = current_mirror(cast(Callable[..., Any], field.base_resolver.wrapped_func))
         if mirror is None or (mirror.needs_context and not self._context_ok):
             raise NotPlain
+        if isinstance(mirror.equivalent, str):
+            self._env.update(NAMES)
+            return f"({mirror.equivalent})"
         return f"{self._name('e', mirror.equivalent)}(o, ctx)"
 
     def _complete(
