@@ -17,15 +17,17 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
+from strawberry.extensions import SchemaExtension
 
 from bench.memory import MemoryConnector
 from gateway.connectors.base import SourceConfig
 from gateway.models import Client, Kind, Project, Reference, Task, TimeEntry, User
 from gateway.references import ReferenceStore
 from gateway.service import Gateway, SourceRuntime
-from schema import Context, build_schema
+from schema import Context, HourglassSchema, Query, build_schema
 from schema.execution import stale_equivalents
 from schema.execution.executor import CompiledExecutor
+from schema.time_entries import TimeEntry as TimeEntryType
 
 TODAY = date(2026, 3, 20)
 QUERIES = 520
@@ -311,3 +313,28 @@ def test_the_switch_turns_the_compiled_path_off(monkeypatch: pytest.MonkeyPatch)
     assert build_schema().execution_context_class is not CompiledExecutor
     monkeypatch.delenv("HOURGLASS_GRAPHQL_COMPILED")
     assert build_schema().execution_context_class is CompiledExecutor
+
+
+def test_a_resolve_hook_turns_the_compiled_path_off() -> None:
+    """An extension wrapping every resolver must see every field, so nothing is compiled."""
+    seen: list[str] = []
+
+    class Tracer(SchemaExtension):
+        def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+            seen.append(info.field_name)
+            return _next(root, info, *args, **kwargs)
+
+    schema = HourglassSchema(
+        query=Query,
+        types=[TimeEntryType],
+        extensions=[Tracer],
+        execution_context_class=CompiledExecutor,
+    )
+    query = '{ timeEntries(first: 5, sources: ["a"]) { nodes { durationSeconds } } }'
+
+    async def run() -> Any:
+        return await schema.execute(query, context_value=Context(_gateway()))
+
+    result = asyncio.run(run())
+    assert result.errors is None
+    assert seen.count("durationSeconds") == len(result.data["timeEntries"]["nodes"]) == 5  # type: ignore[index]
