@@ -1,0 +1,188 @@
+"""Theoretical minimum calls and critical-path lower bounds, per scenario and vendor.
+
+Derived from the vendor sheets (shared/vendors/*.md) and the connectors' docstrings, never
+from what Hourglass happens to do. ``n`` (how many entries a vendor holds for the question)
+comes from the simulators' data as the gateway returned it.
+
+Rules used throughout:
+- entries cost ``ceil(n / largest page)`` calls, at least one (an empty answer is still a call);
+- a reference list (users, projects, clients) costs one call each: every seeded directory fits
+  one page of the vendor's largest size; a list is needed only for names the entries do not
+  carry, and only cold (warm, the reference cache answers);
+- an OAuth vendor pays one token call cold (Hubstaff refresh, Hustle client credentials);
+- the critical path is the longest chain of round trips that must follow each other (a token
+  before anything; cursor-chained pages one after another; numbered pages and lists in
+  parallel) times the simulated latency, or the vendor's rate limit when it binds (Toggl
+  1 req/s, Hub Planner 2 req/s: k calls need ``(k - limit) / limit`` s of waiting first).
+  Vendors are read concurrently, so a scenario's bound is the slowest vendor's.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+LATENCY = 0.05
+
+
+@dataclass(frozen=True)
+class Vendor:
+    page: int  # largest time-entry page (Hubstaff: activities, not sessions)
+    chained: bool  # next page needs the previous one's cursor
+    token: int  # cold token calls
+    running: int  # a separate call for running timers
+    names: tuple[str, ...]  # reference lists needed for user/project/client names
+    deep_lists: tuple[str, ...]  # lists for clients -> projects -> entries -> user name
+    rate: float | None = None  # requests per second when the vendor's limit binds
+    why: str = ""
+
+
+VENDORS: dict[str, Vendor] = {
+    "harvest": Vendor(
+        2000,
+        False,
+        0,
+        0,
+        (),
+        ("clients", "projects"),
+        why="entries embed user, project and client names; per_page 2000",
+    ),
+    "hubstaff": Vendor(
+        500,
+        True,
+        1,
+        0,
+        ("members", "projects", "clients"),
+        ("clients", "projects", "members"),
+        why="sessions rebuilt from activities (500 a page, 7 days a call)",
+    ),
+    "hubplanner": Vendor(
+        1000,
+        False,
+        0,
+        0,
+        ("resources", "projects", "clients"),
+        ("clients", "projects", "resources"),
+        rate=2.0,
+        why="entries carry projectName, not resource or client; limit 1000",
+    ),
+    "hustle": Vendor(
+        1000,
+        True,
+        1,
+        0,
+        (),
+        ("organizations", "groups"),
+        why="no time data: clients and projects only",
+    ),
+    "toggl": Vendor(
+        1000,
+        True,
+        0,
+        0,
+        ("projects", "clients"),
+        ("clients", "projects"),
+        rate=1.0,
+        why="report rows carry username, not project or client names",
+    ),
+    "clockify": Vendor(
+        1000,
+        False,
+        0,
+        1,
+        (),
+        ("clients", "projects"),
+        why="detailed report rows embed userName, projectName, clientName; "
+        "running timers are a separate call",
+    ),
+    "everhour": Vendor(
+        1000,
+        False,
+        0,
+        1,
+        ("users", "projects", "clients"),
+        ("clients", "projects", "users"),
+        why="records carry ids only; running timers are a separate call",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Bound:
+    calls: int
+    seconds: float
+    derivation: str
+    exact: bool = True  # False: a floor, the exact minimum was not derived
+
+
+def pages(n: int, size: int) -> int:
+    return max(1, math.ceil(n / size))
+
+
+def _seconds(v: Vendor, calls: int, depth: int) -> float:
+    if v.rate is not None and calls > v.rate:
+        return (calls - v.rate) / v.rate + LATENCY
+    return depth * LATENCY
+
+
+def entries_bound(
+    vendor: str, n: int, lists: tuple[str, ...], *, cold: bool, windows: int = 1
+) -> Bound:
+    """Reading ``n`` entries (``windows`` date windows the vendor forces) plus ``lists``."""
+    v = VENDORS[vendor]
+    if vendor == "hustle":
+        refs = len(v.deep_lists) if cold and lists else 0
+        token = v.token if refs else 0
+        return Bound(
+            token + refs,
+            (token + (1 if refs else 0)) * LATENCY,
+            f"{token} token + {refs} lists; no entries",
+            True,
+        )
+    entry_pages = max(windows, pages(n, v.page))
+    refs = len(lists) if cold else 0
+    token = v.token if cold else 0
+    calls = token + entry_pages + v.running + refs
+    per_window = math.ceil(entry_pages / windows)
+    depth = token + (per_window if v.chained else 1)
+    parts = [f"{token} token"] if token else []
+    parts.append(
+        f"{entry_pages} entry page(s) (n={n}, {v.page}/page"
+        + (f", {windows} windows" if windows > 1 else "")
+        + ")"
+    )
+    if v.running:
+        parts.append("1 running-timer call")
+    if refs:
+        parts.append(f"{refs} list(s): {', '.join(lists)}")
+    note = " + ".join(parts)
+    exact = vendor != "hubstaff"  # activities per window are not counted: a floor
+    return Bound(calls, _seconds(v, calls, depth), note, exact)
+
+
+def dashboard(vendor: str, recent: int, shown: int, *, cold: bool) -> Bound:
+    """The 50 newest entries: each vendor must list its entries from the 50th entry's day on
+    (``recent`` of them), and name only those it contributes (``shown``)."""
+    lists = VENDORS[vendor].names if shown else ()
+    if vendor == "hustle":
+        return Bound(0, 0.0, "no time data: no call", True)
+    return entries_bound(vendor, recent, lists, cold=cold)
+
+
+def month(vendor: str, n: int, *, cold: bool) -> Bound:
+    if vendor == "hustle":
+        return Bound(0, 0.0, "no time data: no call", True)
+    windows = math.ceil(30 / 7) if vendor == "hubstaff" else 1
+    return entries_bound(vendor, n, (), cold=cold, windows=windows)
+
+
+def deep(vendor: str, n: int, *, cold: bool) -> Bound:
+    v = VENDORS[vendor]
+    return entries_bound(vendor, n, v.deep_lists, cold=cold)
+
+
+def combine(bounds: dict[str, Bound]) -> Bound:
+    calls = sum(b.calls for b in bounds.values())
+    seconds = max((b.seconds for b in bounds.values()), default=0.0)
+    exact = all(b.exact for b in bounds.values())
+    return Bound(calls, seconds, "sum of vendors; time: slowest vendor", exact)

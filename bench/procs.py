@@ -1,0 +1,172 @@
+"""The processes a benchmark runs against: one simulator per vendor, the gateway, a bare app.
+
+Each is its own OS process speaking HTTP on loopback, started with the same commands a person
+would type (``hourglass simulate VENDOR --latency-ms 50``, ``hourglass serve --config ...``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from gateway.cli import toml_source
+from gateway.simulators import load
+
+ROOT = Path(__file__).resolve().parents[1]
+HOURGLASS = [sys.executable, "-m", "gateway.cli"]
+VENDORS = ("harvest", "hubstaff", "hubplanner", "hustle", "toggl", "clockify", "everhour")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_up(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{' '.join(map(str, proc.args))} exited with {proc.returncode}")
+        try:
+            httpx.get(url, timeout=1.0)
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} did not come up in {timeout:.0f} s")
+
+
+@contextmanager
+def process(args: Sequence[str], probe: str) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``args`` until the block ends; ``probe`` answers once it serves."""
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(list(args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=log)
+        try:
+            try:
+                wait_until_up(probe, proc)
+            except RuntimeError:
+                log.seek(0)
+                sys.stderr.write(log.read()[-3000:].decode("utf-8", "replace"))
+                raise
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@dataclass
+class Simulators:
+    """The running simulators: vendor -> root URL, plus their control endpoints."""
+
+    roots: dict[str, str]
+    relaxed: bool = False
+
+    def reset(self) -> None:
+        for root in self.roots.values():
+            httpx.post(f"{root}/_simulator/reset").raise_for_status()
+
+    def calls(self) -> dict[str, dict[str, int]]:
+        """Vendor requests so far, by vendor and ``METHOD /route``."""
+        out = {}
+        for vendor, root in self.roots.items():
+            stats: dict[str, Any] = httpx.get(f"{root}/_simulator/stats").json()
+            out[vendor] = dict(stats["requests"])
+        return out
+
+    def sources(self, state_dir: str) -> list[dict[str, object]]:
+        entries = []
+        for vendor, root in self.roots.items():
+            entry = dict(load(vendor).demo_source(root))
+            if vendor == "hubstaff":  # rotating refresh tokens are persisted here
+                entry["token_store"] = f"{state_dir}/hubstaff-token.json"
+            if self.relaxed:
+                entry["rate_limit"] = {"requests": 1_000_000, "per_seconds": 1}
+            entries.append(entry)
+        return entries
+
+
+@contextmanager
+def simulators(
+    latency_ms: float, *, relaxed: bool = False, vendors: Sequence[str] = VENDORS
+) -> Iterator[Simulators]:
+    """One simulator process per vendor; ``relaxed`` lifts their rate limits (bench.simulate)."""
+    ports = {v: free_port() for v in vendors}
+
+    def command(vendor: str, port: int) -> list[str]:
+        if relaxed:
+            return [sys.executable, "-m", "bench.simulate", vendor, str(port), str(latency_ms)]
+        return [
+            *HOURGLASS,
+            "simulate",
+            vendor,
+            "--port",
+            str(port),
+            "--latency-ms",
+            str(latency_ms),
+        ]
+
+    probes = [(command(v, p), f"http://127.0.0.1:{p}/_simulator/stats") for v, p in ports.items()]
+    with _all(probes):
+        yield Simulators({v: f"http://127.0.0.1:{p}" for v, p in ports.items()}, relaxed)
+
+
+@contextmanager
+def _all(commands: list[tuple[list[str], str]]) -> Iterator[None]:
+    if not commands:
+        yield
+        return
+    (args, probe), rest = commands[0], commands[1:]
+    with process(args, probe), _all(rest):
+        yield
+
+
+@contextmanager
+def gateway(sims: Simulators, extra: str = "") -> Iterator[str]:
+    """A fresh ``hourglass serve`` over every simulator (a clean token store each time)."""
+    port = free_port()
+    with tempfile.TemporaryDirectory() as state:
+        config = Path(state, "hourglass.toml")
+        blocks = [_toml(s) for s in sims.sources(state)]
+        config.write_text(f'log_level = "WARNING"\n{extra}\n\n' + "\n\n".join(blocks) + "\n")
+        args = [*HOURGLASS, "serve", "--config", str(config), "--port", str(port)]
+        with process(args, f"http://127.0.0.1:{port}/healthz"):
+            yield f"http://127.0.0.1:{port}"
+
+
+def _toml(entry: dict[str, object]) -> str:
+    """``toml_source`` plus an inline ``rate_limit`` table when the entry has one."""
+    flat = {k: v for k, v in entry.items() if k != "rate_limit"}
+    limit = entry.get("rate_limit")
+    if not isinstance(limit, dict):
+        return toml_source(flat)
+    inline = ", ".join(f"{k} = {v}" for k, v in limit.items())
+    return f"{toml_source(flat)}\nrate_limit = {{ {inline} }}"
+
+
+def machine() -> str:
+    import platform
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"

@@ -1,0 +1,164 @@
+"""The gateway scenarios of issue #10, as GraphQL over HTTP against ``hourglass serve``.
+
+Cold: simulators reset (counters, rate windows, tokens) and a fresh gateway process, so every
+cache is empty and every token must be fetched. Warm: the same query again on that process;
+its calls are the counters' difference around it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import httpx
+
+from bench.procs import Simulators, gateway
+
+TODAY = datetime.now(UTC).date()
+
+DASHBOARD = """
+query Dashboard {
+  timeEntries(first: 50) {
+    nodes {
+      id date start durationSeconds description
+      source { name }
+      user { name } project { name } client { name }
+    }
+    sourceResults { source complete problem { code } }
+  }
+}"""
+
+MONTH = """
+query Month($from: Date!, $to: Date!, $after: String) {
+  timeEntries(first: 5000, from: $from, to: $to, after: $after) {
+    nodes { id date start end durationSeconds billable description source { name } }
+    pageInfo { hasNextPage endCursor }
+    sourceResults { source complete problem { code } }
+  }
+}"""
+
+DEEP = """
+query Deep($from: Date!, $to: Date!) {
+  clients(first: 100) {
+    nodes {
+      name source { name }
+      projects(first: 100) {
+        nodes {
+          name
+          timeEntries(first: 100, from: $from, to: $to) {
+            nodes { id durationSeconds user { name } }
+          }
+        }
+      }
+    }
+  }
+}"""
+
+MONTH_DAYS = 30
+DEEP_DAYS = 7
+
+
+@dataclass
+class Run:
+    """One execution of a scenario query: what it cost and what came back."""
+
+    seconds: float
+    calls: dict[str, Counter[str]]  # vendor -> route -> calls
+    counts: Counter[str] = field(default_factory=Counter)  # vendor -> items returned
+    incomplete: list[str] = field(default_factory=list)  # sources flagged incomplete
+    errors: list[str] = field(default_factory=list)
+    oldest: str | None = None  # the earliest entry date returned (the dashboard's cut)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    query: str
+    variables: dict[str, Any]
+
+
+def scenarios(today: date = TODAY) -> list[Scenario]:
+    month = {"from": str(today - timedelta(days=MONTH_DAYS - 1)), "to": str(today)}
+    week = {"from": str(today - timedelta(days=DEEP_DAYS - 1)), "to": str(today)}
+    return [
+        Scenario("dashboard", DASHBOARD, {}),
+        Scenario("month", MONTH, month),
+        Scenario("deep", DEEP, week),
+    ]
+
+
+def vendor_of(source: str) -> str:
+    return source.removesuffix("-demo")
+
+
+def post(client: httpx.Client, scenario: Scenario) -> tuple[list[dict[str, Any]], Run]:
+    """Run the query (following ``endCursor`` for the month report) and time it."""
+    variables = dict(scenario.variables)
+    bodies = []
+    started = time.perf_counter()
+    while True:
+        response = client.post("/graphql", json={"query": scenario.query, "variables": variables})
+        body: dict[str, Any] = response.json()
+        bodies.append(body)
+        page = (body.get("data") or {}).get("timeEntries") or {}
+        info = page.get("pageInfo") or {}
+        if not info.get("hasNextPage"):
+            break
+        variables["after"] = info["endCursor"]
+    took = time.perf_counter() - started
+    return bodies, Run(took, {})
+
+
+def summarise(bodies: list[dict[str, Any]], run: Run) -> Run:
+    for body in bodies:
+        run.errors += [
+            f"{e.get('extensions', {}).get('code')}: {e.get('message')}"
+            for e in body.get("errors") or []
+        ]
+        data = body.get("data") or {}
+        if "timeEntries" in data:
+            page = data["timeEntries"] or {}
+            nodes = page.get("nodes", [])
+            run.counts.update(vendor_of(n["source"]["name"]) for n in nodes)
+            run.oldest = min((n["date"] for n in nodes), default=run.oldest)
+            run.incomplete += [
+                r["source"] for r in page.get("sourceResults", []) if not r["complete"]
+            ]
+        else:
+            for client in (data.get("clients") or {}).get("nodes", []):
+                vendor = vendor_of(client["source"]["name"])
+                for project in client["projects"]["nodes"]:
+                    run.counts[vendor] += len(project["timeEntries"]["nodes"])
+    return run
+
+
+def measure(sims: Simulators, client: httpx.Client, scenario: Scenario) -> Run:
+    before = sims.calls()
+    bodies, run = post(client, scenario)
+    after = sims.calls()
+    run.calls = {
+        v: Counter(
+            {r: n - before[v].get(r, 0) for r, n in after[v].items() if n - before[v].get(r, 0)}
+        )
+        for v in after
+    }
+    return summarise(bodies, run)
+
+
+def cold_and_warm(sims: Simulators, scenario: Scenario) -> tuple[Run, Run, Run | None]:
+    """A fresh gateway and reset simulators, the query once (cold) and again (warm).
+
+    For the dashboard a third, untimed query reads the ground truth its bound needs: every
+    entry on or after the 50th entry's day, by vendor."""
+    sims.reset()
+    with gateway(sims) as url, httpx.Client(base_url=url, timeout=120) as client:
+        cold = measure(sims, client, scenario)
+        warm = measure(sims, client, scenario)
+        truth = None
+        if scenario.name == "dashboard" and cold.oldest:
+            since = Scenario("truth", MONTH, {"from": cold.oldest, "to": str(TODAY)})
+            truth = measure(sims, client, since)
+    return cold, warm, truth
