@@ -232,26 +232,37 @@ async def test_an_entry_is_found_again_by_its_id(hub: tuple[HubstaffConnector, A
     assert await calls(app, ACTIVITIES) == before
 
 
+class InFlight:
+    """An ASGI wrapper counting the most activity requests the simulator held at once."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.now, self.most = app, 0, 0
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        counted = scope["type"] == "http" and scope["path"].endswith("/activities")
+        self.now += counted
+        self.most = max(self.most, self.now)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.now -= counted
+
+
 async def test_a_30_day_query_fetches_its_5_windows_concurrently(tmp_path: Path) -> None:
-    app = simulator(latency_ms=50)
-    connector = connect(app, tmp_path)
+    # Concurrency is asserted by what the vendor saw in flight, not by wall time, which a busy
+    # machine distorts (the time figure is bench/'s business).
+    app = simulator(latency_ms=20)
+    watched = InFlight(app)
+    connector = connect(watched, tmp_path)
     try:
-        await connector.whoami()  # the token exchange is not part of either figure
-
-        async def timed(first: date) -> tuple[float, int]:
-            before = await calls(app, ACTIVITIES)
-            started = time.perf_counter()
-            await entries(connector, first, days_ago(1))
-            return time.perf_counter() - started, await calls(app, ACTIVITIES) - before
-
-        one, one_calls = await timed(days_ago(7))
-        thirty, thirty_calls = await timed(days_ago(30))
+        await connector.whoami()  # the token exchange is not part of the figure
+        before = await calls(app, ACTIVITIES)
+        await entries(connector, days_ago(30), days_ago(1))
+        thirty_calls = await calls(app, ACTIVITIES) - before
     finally:
         await connector.aclose()
-    print(f"\nhubstaff, 50 ms latency: one 7-day window {one * 1000:.0f} ms ({one_calls} calls); "
-          f"30 days in 5 windows {thirty * 1000:.0f} ms ({thirty_calls} calls); ratio {thirty / one:.2f}")
-    assert thirty_calls >= 4 * one_calls  # five windows' worth of pages...
-    assert thirty <= 1.5 * one  # ...in about the time of one
+    assert thirty_calls >= 5  # five windows' worth of pages...
+    assert watched.most >= 5  # ...asked for together, not one window after another
 
 
 async def test_daily_totals_cost_far_fewer_calls_and_agree_with_the_activities(
