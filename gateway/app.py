@@ -12,46 +12,23 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
-import orjson
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.types import ASGIApp
-from strawberry.fastapi import GraphQLRouter
+from starlette.routing import Route
+from starlette.types import ASGIApp, Scope
 
 from gateway.connectors.base import ConnectorContext
 from gateway.connectors.registry import vendor_module
+from gateway.graphql_http import GraphQLEndpoint
 from gateway.http.breaker import CircuitBreaker, Health
 from gateway.middleware import RequestContext
 from gateway.references import ReferenceStore
+from gateway.response_cache import ResponseCache
 from gateway.service import Gateway, SourceRuntime
 from gateway.settings import Settings
 from schema import Context, build_schema
 
 log = logging.getLogger("hourglass")
-
-
-class _Router(GraphQLRouter[Context, None]):
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
-
-    def create_response(self, response_data: Any, sub_response: Response) -> Response:
-        # A document that does not parse or validate never executed: that is the client's
-        # error, so 400 (GraphQL over HTTP), with a machine-readable code on each error.
-        if isinstance(response_data, dict) and _is_request_error(response_data):
-            sub_response.status_code = 400
-            for error in response_data["errors"]:
-                code = (
-                    "GRAPHQL_PARSE_FAILED"
-                    if error.get("message", "").startswith("Syntax Error")
-                    else "GRAPHQL_VALIDATION_FAILED"
-                )
-                error.setdefault("extensions", {}).setdefault("code", code)
-        return super().create_response(response_data, sub_response)
-
-
-def _is_request_error(data: dict[str, Any]) -> bool:
-    errors = data.get("errors") or []
-    return data.get("data") is None and bool(errors) and all("path" not in e for e in errors)
 
 
 def _readiness(rt: SourceRuntime) -> dict[str, Any]:
@@ -92,9 +69,11 @@ def create_app(
     *,
     transports: Mapping[str, httpx.AsyncBaseTransport] | None = None,
     mounts: Mapping[str, ASGIApp] | None = None,
+    response_cache: ResponseCache | None = None,
 ) -> FastAPI:
     """``transports`` replace the network per source name (the demo's in-process simulators);
-    ``mounts`` are extra ASGI apps served under a path (the demo exposes its simulators)."""
+    ``mounts`` are extra ASGI apps served under a path (the demo exposes its simulators);
+    ``response_cache`` replaces the one ``response_cache_ttl`` makes (tests bring a clock)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -105,8 +84,8 @@ def create_app(
         finally:
             await app.state.gateway.aclose()
 
-    async def get_context(request: Request) -> Context:
-        return Context(request.app.state.gateway)
+    def get_context(scope: Scope) -> Context:
+        return Context(scope["app"].state.gateway)
 
     app = FastAPI(
         title="Hourglass",
@@ -114,10 +93,12 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.include_router(
-        _Router(build_schema(), context_getter=get_context, graphql_ide="graphiql"),
-        prefix="/graphql",
-    )
+    ttl = settings.response_cache_ttl
+    if response_cache is None and ttl > 0:
+        response_cache = ResponseCache(ttl)
+    graphql = GraphQLEndpoint(build_schema(), get_context, cache=response_cache)
+    # A plain ASGI route: no per-request framework objects (gateway/graphql_http.py).
+    app.router.routes.append(Route("/graphql", graphql, include_in_schema=False))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:

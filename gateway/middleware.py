@@ -1,7 +1,13 @@
-"""Per-request plumbing: a request id, the GraphQL deadline, one access-log line."""
+"""Per-request plumbing: a request id, the GraphQL deadline, one access-log line.
+
+Pure ASGI and lean, since every request pays for it: one pass over the headers, a request id
+from a per-process random prefix and a counter (no ``os.urandom`` call per request), and the
+log record built only when the access log is enabled.
+"""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 import uuid
@@ -13,38 +19,65 @@ from gateway.logs import request_id
 
 log = logging.getLogger("hourglass.access")
 
+# Unique across replicas (random prefix) and within the process (counter); not a secret.
+_PREFIX = uuid.uuid4().hex[:12]
+_COUNTER = itertools.count(1)
+_MAX_ID = 64
+
 
 class RequestContext:
-    def __init__(self, app: ASGIApp, *, deadline: float) -> None:
+    """Tags each HTTP request with an id (the client's ``X-Request-ID`` if printable, else
+    ours), echoes it on the response, runs paths under ``deadline_prefix`` within ``deadline``
+    seconds, and logs one access line with the status and the response cache's verdict."""
+
+    def __init__(self, app: ASGIApp, *, deadline: float, deadline_prefix: str = "/graphql") -> None:
         self.app = app
         self.deadline = deadline
+        self.deadline_prefix = deadline_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")[:64]
-        rid = incoming if incoming.isprintable() and incoming else uuid.uuid4().hex
+        rid = _incoming_id(scope["headers"]) or f"{_PREFIX}{next(_COUNTER):x}"
+        rid_header = (b"x-request-id", rid.encode())
         token = request_id.set(rid)
         status = 500
+        cache = ""
         started = time.perf_counter()
 
         async def tagged_send(message: Message) -> None:
-            nonlocal status
+            nonlocal status, cache
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", []).append((b"x-request-id", rid.encode()))
+                headers = message.setdefault("headers", [])
+                for name, value in headers:
+                    if name == b"x-hourglass-cache":
+                        cache = value.decode("latin-1")
+                headers.append(rid_header)
             await send(message)
 
+        path: str = scope["path"]
         try:
-            with deadline_scope(self.deadline if scope["path"].startswith("/graphql") else None):
+            with deadline_scope(self.deadline if path.startswith(self.deadline_prefix) else None):
                 await self.app(scope, receive, tagged_send)
         finally:
-            fields = {
-                "method": scope["method"],
-                "path": scope["path"],
-                "status": status,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            }
-            log.info("request", extra={"fields": fields})
+            if log.isEnabledFor(logging.INFO):
+                fields = {
+                    "method": scope["method"],
+                    "path": path,
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                }
+                if cache:
+                    fields["cache"] = cache
+                log.info("request", extra={"fields": fields})
             request_id.reset(token)
+
+
+def _incoming_id(headers: list[tuple[bytes, bytes]]) -> str:
+    for name, value in headers:
+        if name == b"x-request-id":
+            incoming = value[:_MAX_ID].decode("latin-1")
+            return incoming if incoming.isprintable() else ""
+    return ""

@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     reference_ttl: float = Field(default=300.0, ge=0)
     reference_cache_size: int = Field(default=1024, ge=1)
+    # Seconds a successful GraphQL query response is served from memory (0: off). Seconds, not
+    # minutes: time data moves, and a few seconds already absorb a dashboard's repeated polls.
+    response_cache_ttl: float = Field(default=10.0, ge=0)
     # Without ``from``, time-entry listings look back this far.
     default_lookback_days: int = Field(default=365, ge=1)
     redis_url: str | None = None

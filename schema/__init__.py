@@ -215,7 +215,9 @@ class HourglassSchema(strawberry.Schema):
         """Log each error as one line; a stack trace only for errors that are our bugs."""
         for error in errors:
             original = error.original_error
-            if original is None or isinstance(original, HourglassError):
+            # Wrapping a GraphQLError with no path: graphql-core refusing the request's variables.
+            refused = isinstance(original, GraphQLError) and error.path is None
+            if original is None or isinstance(original, HourglassError) or refused:
                 code = getattr(
                     original, "code", (error.extensions or {}).get("code", "GRAPHQL_ERROR")
                 )

@@ -36,6 +36,10 @@ def _with_code(error: GraphQLError) -> GraphQLError:
             extensions["source"] = original.source
             if original.retry_after is not None:
                 extensions["retryAfter"] = original.retry_after
+    elif isinstance(original, GraphQLError) and error.path is None:
+        # graphql-core refusing the request's variables before anything ran ("Variable '$n'
+        # got invalid value ..."): the client's input, and a message safe to show.
+        extensions["code"] = "BAD_USER_INPUT"
     elif original is not None:
         # An unexpected exception: its text may hold anything (URLs, payloads). Hide it.
         return GraphQLError(

@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from gateway.demo import build_demo
+from gateway.settings import Settings
 from tests.conftest import app_client, gql
 
 DASHBOARD = """{ timeEntries(first: 50) { sourceResults { source complete }
@@ -36,7 +37,8 @@ Calls = dict[str, dict[str, int]]
 async def demo_client(
     latency_ms: float = 0.0,
 ) -> AsyncIterator[tuple[httpx.AsyncClient, list[str]]]:
-    demo = build_demo(latency_ms=latency_ms)
+    # Each query executes (no response cache), so every one shows its upstream calls.
+    demo = build_demo(Settings(response_cache_ttl=0), latency_ms=latency_ms)
     async with app_client(demo.settings, demo.transports, demo.mounts) as client:
         yield client, [m.split("/")[-1] for m in demo.mounts]
 

@@ -1,0 +1,274 @@
+"""GraphQL over HTTP, the ASGI endpoint: POST JSON, GET queries, GraphiQL, the response cache.
+
+Lean on purpose: one pass over the headers, orjson both ways, documents parsed once per text,
+no framework request or response objects. A repeated query is answered from the response
+cache (gateway/response_cache.py) without parsing or executing; everything else executes
+through the Strawberry schema (``schema.execute``), so its extensions (parse and validation
+caches, depth and alias limits, per-source problems) and ``process_errors`` logging apply.
+
+Responses (GraphQL-over-HTTP draft):
+
+- 200 with ``data`` (and ``errors`` for what failed while executing: a source down);
+- 400 when the request never executed: not JSON, no ``query``, a document that does not parse
+  (``GRAPHQL_PARSE_FAILED``) or validate (``GRAPHQL_VALIDATION_FAILED``), variables that do
+  not fit (``BAD_USER_INPUT``);
+- 405 for a method other than GET/POST, or a mutation over GET; 413 for an oversized body;
+  415 for a POST that is not ``application/json``.
+
+Query responses carry ``X-Hourglass-Cache``: ``HIT`` (nothing executed for this request: the
+response was stored, or an identical request was executing and this one shared its result),
+``MISS`` (executed, stored if it had no errors), ``BYPASS`` (the client sent
+``Cache-Control: no-cache``: executed, and stored if it may be; ``no-store``: executed, not
+stored). A hit also carries ``Age``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+import strawberry
+from graphql import OperationType
+from starlette.types import Message, Receive, Scope, Send
+from strawberry.exceptions import MissingQueryError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType as AllowedOperation
+
+from gateway.graphql_params import (
+    Documents,
+    GraphQLParams,
+    RequestError,
+    from_json_body,
+    from_query_string,
+)
+from gateway.response_cache import Outcome, ResponseCache, cache_key
+
+ContextGetter = Callable[[Scope], object]
+
+MAX_BODY_BYTES = 1 << 20
+
+_JSON = (b"content-type", b"application/json")
+_HTML = (b"content-type", b"text/html; charset=utf-8")
+_CACHE_HEADER = b"x-hourglass-cache"
+_HIT, _MISS, _BYPASS = b"HIT", b"MISS", b"BYPASS"
+_INTERNAL, _INVALID = "INTERNAL_SERVER_ERROR", "GRAPHQL_VALIDATION_FAILED"
+_OVER_GET = frozenset({AllowedOperation.QUERY})
+_OVER_POST = frozenset({AllowedOperation.QUERY, AllowedOperation.MUTATION})
+
+
+@dataclass(slots=True)
+class Reply:
+    status: int
+    body: bytes
+    headers: list[tuple[bytes, bytes]] = field(default_factory=lambda: [_JSON])
+
+    async def send(self, send: Send) -> None:
+        headers = [*self.headers, (b"content-length", b"%d" % len(self.body))]
+        await send({"type": "http.response.start", "status": self.status, "headers": headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+@dataclass(slots=True)
+class _Wanted:
+    """The few request headers the endpoint reads, found in one pass."""
+
+    content_type: str = ""
+    accept: bytes = b""
+    cache_control: bytes = b""
+
+    @classmethod
+    def of(cls, headers: Iterable[tuple[bytes, bytes]]) -> _Wanted:
+        wanted = cls()
+        for name, value in headers:
+            if name == b"content-type":
+                wanted.content_type = value.decode("latin-1")
+            elif name == b"accept":
+                wanted.accept = value
+            elif name == b"cache-control":
+                wanted.cache_control = value.lower()
+        return wanted
+
+
+class GraphQLEndpoint:
+    """An ASGI app serving one schema at one path; ``context(scope)`` makes each request's context.
+
+    ``cache`` (optional) stores successful query responses; without it nothing is cached and
+    responses carry no ``X-Hourglass-Cache``.
+    """
+
+    def __init__(
+        self,
+        schema: strawberry.Schema,
+        context: ContextGetter,
+        *,
+        cache: ResponseCache | None = None,
+        graphiql: bool = True,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        self._schema = schema
+        self._context = context
+        self._cache = cache
+        self._documents = Documents()
+        self._max_body = max_body_bytes
+        self._ide = get_graphql_ide_html("graphiql").encode() if graphiql else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            reply = await self._handle(scope, receive)
+        except RequestError as exc:
+            headers = [_JSON, *((k.encode(), v.encode()) for k, v in exc.headers.items())]
+            reply = Reply(exc.status, orjson.dumps(exc.payload()), headers)
+        await reply.send(send)
+
+    async def _handle(self, scope: Scope, receive: Receive) -> Reply:
+        method = scope["method"]
+        wanted = _Wanted.of(scope["headers"])
+        if method == "POST":
+            body = await _read_body(receive, self._max_body)
+            params = from_json_body(wanted.content_type, body)
+        elif method == "GET":
+            if self._ide is not None and _wants_ide(wanted.accept, scope["query_string"]):
+                return Reply(200, self._ide, [_HTML])
+            params = from_query_string(scope["query_string"])
+        else:
+            raise RequestError(
+                405,
+                "GraphQL is served over GET and POST",
+                "METHOD_NOT_ALLOWED",
+                {"Allow": "GET, POST"},
+            )
+        return await self._operation(scope, params, method == "GET", wanted.cache_control)
+
+    async def _operation(
+        self, scope: Scope, params: GraphQLParams, over_get: bool, cache_control: bytes
+    ) -> Reply:
+        cache = self._cache
+        directive = _cache_directive(cache_control)
+        key = b""
+        if cache is not None:
+            key = cache_key(params.query, params.operation_name, params.variables)
+            # Only successful queries are ever stored, so a stored key needs no parse,
+            # validation or GET-vs-mutation check: it passed them all before.
+            stored = cache.lookup(key) if directive is None else None
+            if stored is not None:
+                body, age = stored
+                return Reply(200, body, [_JSON, (_CACHE_HEADER, _HIT), (b"age", b"%d" % age)])
+        kind = self._operation_kind(params)
+        if kind is OperationType.SUBSCRIPTION:
+            raise RequestError(400, "subscriptions are not served over HTTP")
+        if over_get and kind is not OperationType.QUERY:
+            raise RequestError(
+                405, "mutations are not allowed over GET: use POST", "METHOD_NOT_ALLOWED",
+                {"Allow": "POST"},
+            )  # fmt: skip
+
+        async def produce() -> Outcome:
+            return await self._execute(scope, params, _OVER_GET if over_get else _OVER_POST)
+
+        if cache is None:
+            outcome = await produce()
+            return Reply(outcome.status, outcome.body)
+        if kind is OperationType.MUTATION:
+            return await self._mutate(cache, produce)
+        if directive is None:
+            outcome, shared = await cache.shared(key, produce)
+            label = _HIT if shared else _MISS
+        elif directive == b"no-store":
+            outcome, label = await produce(), _BYPASS
+        else:
+            outcome, label = await cache.refresh(key, produce), _BYPASS
+        return Reply(outcome.status, outcome.body, [_JSON, (_CACHE_HEADER, label)])
+
+    async def _mutate(
+        self, cache: ResponseCache, produce: Callable[[], Awaitable[Outcome]]
+    ) -> Reply:
+        # Before: no query starting now reads a stored pre-mutation result. After: none that
+        # ran meanwhile is stored (the cache's generation moved on).
+        cache.invalidate()
+        try:
+            outcome = await produce()
+        finally:
+            cache.invalidate()
+        return Reply(outcome.status, outcome.body)
+
+    def _operation_kind(self, params: GraphQLParams) -> OperationType:
+        try:
+            return self._documents.operation(params).operation
+        except RequestError as exc:
+            if exc.error is not None:
+                self._schema.process_errors([exc.error])
+            raise
+
+    async def _execute(
+        self, scope: Scope, params: GraphQLParams, allowed: frozenset[AllowedOperation]
+    ) -> Outcome:
+        try:
+            result = await self._schema.execute(
+                params.query,
+                variable_values=params.variables,
+                context_value=self._context(scope),
+                operation_name=params.operation_name,
+                allowed_operation_types=allowed,
+            )
+        except (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError) as exc:
+            # Checked before executing (graphql_params); kept as a net, never as a 500.
+            raise RequestError(400, "the request does not select an operation to run") from exc
+        errors = result.errors or []
+        if result.data is None and errors and all(e.path is None for e in errors):
+            # Nothing executed: the request was at fault (validation, variable coercion),
+            # unless the failure was ours (an extension that broke: INTERNAL_SERVER_ERROR).
+            formatted = [e.formatted for e in errors]
+            for error in formatted:
+                # Validation errors come back before the schema's extensions saw them.
+                error.setdefault("extensions", {}).setdefault("code", _INVALID)
+            ours = any(f.get("extensions", {}).get("code") == _INTERNAL for f in formatted)
+            return Outcome(500 if ours else 400, orjson.dumps({"errors": formatted}), False)
+        payload: dict[str, Any] = {"data": result.data}
+        if errors:
+            payload["errors"] = [e.formatted for e in errors]
+        if result.extensions:
+            payload["extensions"] = result.extensions
+        # Any error at all (a source down, a field that failed) makes the result incomplete.
+        return Outcome(200, orjson.dumps(payload), cacheable=not errors)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message: Message = await receive()
+        if message["type"] != "http.request":
+            return b""  # the client went away; whatever is answered, nobody reads it
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise RequestError(
+                413, f"the request body is larger than {limit} bytes", "PAYLOAD_TOO_LARGE"
+            )
+        if not message.get("more_body", False):
+            return chunk if not chunks else b"".join([*chunks, chunk])
+        chunks.append(chunk)
+
+
+def _wants_ide(accept: bytes, query_string: bytes) -> bool:
+    """A browser opening the endpoint (as Strawberry decides it): HTML accepted, no ``query``."""
+    if b"text/html" not in accept and b"*/*" not in accept:
+        return False
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    return not any(name == "query" and value for name, value in pairs)
+
+
+def _cache_directive(cache_control: bytes) -> bytes | None:
+    """``no-store`` or ``no-cache`` when the client asked to bypass stored responses."""
+    if not cache_control:
+        return None
+    directives = {d.strip().partition(b"=")[0] for d in cache_control.split(b",")}
+    if b"no-store" in directives:
+        return b"no-store"
+    if b"no-cache" in directives:
+        return b"no-cache"
+    return None
