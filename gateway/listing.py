@@ -3,8 +3,9 @@
 Every source is read concurrently. A source whose connector yields entries sorted by date in
 the requested direction is consumed lazily (entries of one date are buffered and sorted by the
 full key), so "the 50 most recent entries" stops after the first page; any other source is read
-whole and sorted. The merged stream stops at ``first + 1`` items (the extra one only answers
-``hasNextPage``) and closes the rest, which stops their pagination.
+whole and sorted. A page stops at ``first`` items and looks at the next one only to answer
+``hasNextPage``; the merge is then closed, which stops the sources' pagination, or kept as a
+continuation (``Merge``, gateway/continuations.py) that the next page resumes.
 
 Order is total and stable: (date, start, source, native id), ascending or descending. A cursor
 is that key of the last item returned, so pages never skip or repeat an entry even when
@@ -80,29 +81,75 @@ async def merge(
     keep: Callable[[T], bool],
     limit: int,
 ) -> Listing[T]:
-    """Merge ``streams`` in ``order``, keep items passing ``keep``, stop after ``limit + 1``."""
-    reverse = order is Order.DESC
-    heads = [_Head(_ordered(s, key, reverse, keep)) for s in streams]
-    items: list[T] = []
-    keys: list[SortKey] = []
+    """Merge ``streams`` in ``order``, keep items passing ``keep``: one page of ``limit``."""
+    merged = Merge(streams, key=key, order=order, keep=keep)
     try:
-        while len(items) <= limit:
+        return await merged.page(limit)
+    finally:
+        await merged.aclose()
+
+
+class Merge(Generic[T]):
+    """A merge of ``streams`` that pages on from where it stopped.
+
+    ``page`` consumes exactly the items it returns: the one after them, which answers
+    ``has_next``, is only looked at. So a later ``page`` (after ``resume``) returns what a
+    fresh merge from the first page's end cursor would, without reading upstream again.
+    ``aclose`` ends every stream (and so its pagination); a merge not paged on must be closed.
+    """
+
+    __slots__ = ("_heads", "_reverse", "streams")
+
+    def __init__(
+        self,
+        streams: Sequence[SourceStream[T]],
+        *,
+        key: Callable[[T], SortKey],
+        order: Order,
+        keep: Callable[[T], bool],
+    ) -> None:
+        self.streams = list(streams)
+        self._reverse = order is Order.DESC
+        self._heads = [_Head(_ordered(s, key, self._reverse, keep)) for s in self.streams]
+
+    @property
+    def complete(self) -> bool:
+        """No stream has failed so far (a failed one ended early: resuming would lose it)."""
+        return all(s.outcome.complete for s in self.streams)
+
+    async def page(self, limit: int) -> Listing[T]:
+        items: list[T] = []
+        keys: list[SortKey] = []
+        while True:
             # Only a stream whose buffered group is used up is read on; all of those at once.
-            await asyncio.gather(*(h.refill() for h in heads if h.wants_more))
-            live = [h for h in heads if h.pos < len(h.group)]
-            if not live:
+            await asyncio.gather(*(h.refill() for h in self._heads if h.wants_more))
+            live = [h for h in self._heads if h.pos < len(h.group)]
+            if not live or len(items) >= limit:
                 break
             if len(live) == 1:
                 # One stream left: its group is already in order, take it in one slice.
-                live[0].take(limit + 1 - len(items), items, keys)
+                live[0].take(limit - len(items), items, keys)
                 continue
-            pick = (max if reverse else min)(live, key=_Head.first_key)
+            pick = (max if self._reverse else min)(live, key=_Head.first_key)
             pick.take(1, items, keys)
-    finally:
-        for head in heads:
+        return Listing(items, keys, bool(live), [s.outcome for s in self.streams])
+
+    def resume(self, past: Callable[[SortKey], bool]) -> None:
+        """Ready the merge for its next page, asked for with a cursor ``past`` tests against.
+
+        Each source gets a fresh outcome, so a failure while resuming is flagged on the page
+        it happens on, as a fresh merge would flag it. Buffered items not ``past`` the cursor
+        (a source listing one entry twice) are dropped, as a fresh merge's ``keep`` would.
+        """
+        for stream in self.streams:
+            stream.outcome = SourceOutcome(stream.outcome.source, stream.outcome.supported)
+        for head in self._heads:
+            while head.pos < len(head.group) and not past(head.first_key()):
+                head.pos += 1
+
+    async def aclose(self) -> None:
+        for head in self._heads:
             await head.stream.aclose()
-    has_next = len(items) > limit
-    return Listing(items[:limit], keys[:limit], has_next, [s.outcome for s in streams])
 
 
 class _Head(Generic[T]):

@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Callable,
+    Hashable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum
 
 from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
+from gateway.continuations import ContinuationStore
 from gateway.demux import Demux
 from gateway.errors import (
     HourglassError,
@@ -26,7 +35,16 @@ from gateway.errors import (
 )
 from gateway.http.breaker import BreakerSnapshot, CircuitBreaker
 from gateway.ids import GlobalId, decode
-from gateway.listing import Listing, SortKey, SourceOutcome, SourceStream, decode_cursor, merge
+from gateway.listing import (
+    Listing,
+    Merge,
+    SortKey,
+    SourceOutcome,
+    SourceStream,
+    decode_cursor,
+    encode_cursor,
+    merge,
+)
 from gateway.models import Kind, Project, Record, Reference, TimeEntry
 from gateway.references import ReferenceStore
 
@@ -126,6 +144,8 @@ class Gateway:
     sources: dict[str, SourceRuntime]
     default_lookback_days: int = 365
     today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
+    # Paused listings that the next page resumes (``time_entries``); ``maxsize=0`` disables.
+    continuations: ContinuationStore[Merge[TimeEntry]] = field(default_factory=ContinuationStore)
 
     def select(self, names: Sequence[str] | None) -> list[SourceRuntime]:
         if names is None:
@@ -138,20 +158,81 @@ class Gateway:
     async def time_entries(
         self, flt: TimeEntryFilter, *, first: int, after: str | None, order: Order
     ) -> Listing[TimeEntry]:
+        """One page of ``flt`` in ``order``: ``first`` entries after the cursor ``after``.
+
+        A page with more to come is kept as a continuation under its end cursor (and the
+        listing's scope), and a page asked for with that cursor resumes it: the sources are
+        read once over the range however many pages. Without one (another replica, expired,
+        taken by a concurrent request) the page re-reads from the cursor, with the same result.
+        """
         if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
             raise UserInputError("`from` is after `to`")
         after_key = decode_cursor(after) if after else None
+        runtimes = self.select(flt.sources)
+        scope = self._scope(flt, order, runtimes)
+        merged = None
+        if after_key is not None:
+            merged = self.continuations.take((encode_cursor(after_key), scope))
+        if merged is not None:
+            assert after_key is not None
+            merged.resume(lambda k: _past(k, after_key, order))
+        else:
+            merged = self._entry_merge(runtimes, flt, after_key, order, first)
+        try:
+            listing = await merged.page(first)
+        except BaseException:
+            await merged.aclose()
+            raise
+        if listing.has_next and listing.keys and merged.complete:
+            self.continuations.put((encode_cursor(listing.keys[-1]), scope), merged)
+        else:
+            await merged.aclose()
+        return listing
+
+    def _entry_merge(
+        self,
+        runtimes: Sequence[SourceRuntime],
+        flt: TimeEntryFilter,
+        after_key: SortKey | None,
+        order: Order,
+        first: int,
+    ) -> Merge[TimeEntry]:
         recent_first = flt.date_from is None and first <= RECENT_FIRST_MAX
         streams = [
             self._entry_stream(rt, flt, after_key, order, recent_first=recent_first)
-            for rt in self.select(flt.sources)
+            for rt in runtimes
         ]
-        return await merge(
+        return Merge(
             streams,
             key=entry_key,
             order=order,
             keep=lambda e: after_key is None or _past(entry_key(e), after_key, order),
-            limit=first,
+        )
+
+    def _scope(
+        self, flt: TimeEntryFilter, order: Order, runtimes: Sequence[SourceRuntime]
+    ) -> Hashable:
+        """What makes two listings the same listing: a continuation serves only its own.
+
+        ``first`` is left out (pages of any size continue one listing); the default lookback
+        is resolved, so a listing that crosses midnight is not continued with yesterday's range.
+        """
+
+        def ids(v: Sequence[GlobalId] | None) -> frozenset[GlobalId] | None:
+            return None if v is None else frozenset(v)
+
+        lookback = self.today() - timedelta(days=self.default_lookback_days)
+        return (
+            frozenset(rt.name for rt in runtimes),
+            flt.date_from or lookback,
+            flt.date_to,
+            flt.updated_since,
+            ids(flt.user_ids),
+            ids(flt.project_ids),
+            ids(flt.client_ids),
+            flt.billable,
+            flt.running,
+            order,
         )
 
     def _entry_stream(
@@ -302,22 +383,17 @@ class Gateway:
         if q.client_ids is not None:
             projects = await rt.references.all(Kind.PROJECT)
             client_of = {p.id: p.client_id for p in projects.values() if isinstance(p, Project)}
-        async for e in rt.connector.time_entries(q):
-            if (
-                (q.date_from and e.date < q.date_from)
-                or (q.date_to and e.date > q.date_to)
-                or (q.updated_since and e.updated_at and e.updated_at < q.updated_since)
-                or (q.user_ids is not None and e.user_id not in q.user_ids)
-                or (q.project_ids is not None and e.project_id not in q.project_ids)
-                or (
-                    q.client_ids is not None
-                    and (e.client_id or client_of.get(e.project_id or "")) not in q.client_ids
-                )
-                or (q.billable is not None and bool(e.billable) is not q.billable)
-                or (q.running is not None and e.running is not q.running)
-            ):
-                continue
-            yield e
+        # aclosing: closing this listing (a page that needs no more, an evicted continuation)
+        # must end the connector's own generator, and so its pagination, now, not at GC.
+        found = rt.connector.time_entries(q)
+        try:
+            async for e in found:
+                if _matches(q, e, client_of):
+                    yield e
+        finally:
+            closer = getattr(found, "aclose", None)  # typed AsyncIterator; a generator has it
+            if closer is not None:
+                await closer()
 
     async def references(
         self, kind: Kind, flt: ReferenceFilter, *, first: int, after: str | None
@@ -378,7 +454,24 @@ class Gateway:
         return found
 
     async def aclose(self) -> None:
+        await self.continuations.aclose()  # before the clients their generators use
         await asyncio.gather(*(rt.connector.aclose() for rt in self.sources.values()))
+
+
+def _matches(q: TimeEntryQuery, e: TimeEntry, client_of: Mapping[str, str | None]) -> bool:
+    return not (
+        (q.date_from and e.date < q.date_from)
+        or (q.date_to and e.date > q.date_to)
+        or (q.updated_since and e.updated_at and e.updated_at < q.updated_since)
+        or (q.user_ids is not None and e.user_id not in q.user_ids)
+        or (q.project_ids is not None and e.project_id not in q.project_ids)
+        or (
+            q.client_ids is not None
+            and (e.client_id or client_of.get(e.project_id or "")) not in q.client_ids
+        )
+        or (q.billable is not None and bool(e.billable) is not q.billable)
+        or (q.running is not None and e.running is not q.running)
+    )
 
 
 def _by_date(entry: TimeEntry) -> date:
