@@ -64,6 +64,7 @@ class ContinuationStore(Generic[V]):
         self._kept: OrderedDict[Hashable, _Kept[V]] = OrderedDict()
         self._closing: set[asyncio.Task[None]] = set()
         self._timer: asyncio.TimerHandle | None = None
+        self._timer_loop: asyncio.AbstractEventLoop | None = None
 
     def __len__(self) -> int:
         return len(self._kept)
@@ -115,10 +116,11 @@ class ContinuationStore(Generic[V]):
 
     def _arm(self, loop: asyncio.AbstractEventLoop) -> None:
         """One timer for the oldest entry, so an idle store still lets go of its state."""
-        if self._timer is not None or not self._kept:
+        if (self._timer is not None and self._timer_loop is loop) or not self._kept:
             return
         oldest = next(iter(self._kept.values()))
-        self._timer = loop.call_later(max(0.0, oldest.expires - self._clock()), self._tick, loop)
+        delay = max(0.0, oldest.expires - self._clock())
+        self._timer, self._timer_loop = loop.call_later(delay, self._tick, loop), loop
 
     def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
         self._timer = None
@@ -126,9 +128,13 @@ class ContinuationStore(Generic[V]):
         self._arm(loop)
 
     def _close(self, kept: _Kept[V]) -> None:
-        if kept.loop.is_closed():
-            return  # its generators were finalised with the loop
-        task = kept.loop.create_task(_close_quietly(kept.value))
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if kept.loop is not running:
+            return  # made on a loop that has ended: it finalised its generators itself
+        task = running.create_task(_close_quietly(kept.value))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
 
