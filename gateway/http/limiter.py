@@ -10,12 +10,16 @@ served) and sleeps until it; a wait longer than the request's deadline fails fas
 from __future__ import annotations
 
 import asyncio
+import bisect
 import math
 import time
 from collections import deque
 from typing import Protocol
 
 from gateway.http.deadline import remaining
+
+# A wake-up later than this (the event loop was busy) moves the send's slot to its real time.
+_LATE = 0.005
 
 
 class RateBudgetExceeded(Exception):
@@ -81,9 +85,16 @@ class SlidingWindowLimiter:
         allowed = self.allowed_wait()
         if allowed is not None and wait > allowed:
             raise RateBudgetExceeded(wait)
-        self._slots.append(now + wait)
+        slot = now + wait
+        self._slots.append(slot)
         if wait > 0:
             await asyncio.sleep(wait)
+        # A busy event loop wakes a sleeper late: the send happens then, not at its slot, and
+        # the window of the next sends must start from when the vendor really saw this one.
+        sent = time.monotonic()
+        if sent - slot > _LATE and slot in self._slots:
+            self._slots.remove(slot)
+            bisect.insort(self._slots, sent)
 
     def defer(self, seconds: float) -> None:
         self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
