@@ -62,6 +62,8 @@ class World:
             "request_deadline": DEADLINE,
             # Every query reads references again, so faults reach every endpoint.
             "reference_ttl": 0,
+            # Each query must reach the vendors: no answer may come from the response cache.
+            "response_cache_ttl": 0,
             # And executes: a stored response would answer a repeated query before any fault.
             "response_cache_ttl": 0,
             "retry": {"backoff_base": 0.01, "backoff_cap": 0.05, "max_retry_after": 1.5},
