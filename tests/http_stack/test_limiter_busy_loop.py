@@ -8,6 +8,11 @@ import time
 from gateway.http import SlidingWindowLimiter
 
 
+def hold_the_loop(seconds: float) -> None:
+    """What CPU-bound work (a big GraphQL result) does to every coroutine waiting on the loop."""
+    time.sleep(seconds)
+
+
 async def test_a_send_woken_late_pushes_the_next_one_back() -> None:
     limiter = SlidingWindowLimiter(1, 0.2, margin=0)  # 0.25 s with the fixed 50 ms
     await limiter.acquire()
@@ -19,7 +24,7 @@ async def test_a_send_woken_late_pushes_the_next_one_back() -> None:
 
     late = asyncio.create_task(send())  # its slot is 0.25 s from now
     await asyncio.sleep(0.05)
-    time.sleep(0.35)  # CPU work holds the loop past that slot: the send goes out late
+    hold_the_loop(0.35)  # past that slot: the send goes out late
     await late
     await send()
     assert sent[1] - sent[0] >= limiter.window - 0.01, "two sends inside one window"
