@@ -383,8 +383,8 @@ class Gateway:
         if q.client_ids is not None:
             projects = await rt.references.all(Kind.PROJECT)
             client_of = {p.id: p.client_id for p in projects.values() if isinstance(p, Project)}
-        # aclosing: closing this listing (a page that needs no more, an evicted continuation)
-        # must end the connector's own generator, and so its pagination, now, not at GC.
+        # Closing this listing (a page that needs no more, an evicted continuation) must end
+        # the connector's own generator, and so its pagination, now, not when it is collected.
         found = rt.connector.time_entries(q)
         try:
             async for e in found:
