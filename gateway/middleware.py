@@ -71,8 +71,16 @@ class RequestContext:
                 }
                 if cache:
                     fields["cache"] = cache
-                log.info("request", extra={"fields": fields})
+                _access_line(fields)
             request_id.reset(token)
+
+
+def _access_line(fields: dict[str, object]) -> None:
+    # log.info without its stack walk (findCaller, ~3 us): the line always comes from here.
+    extra = {"fields": fields}
+    log.handle(
+        log.makeRecord(log.name, logging.INFO, __file__, 0, "request", (), None, extra=extra)
+    )
 
 
 def _incoming_id(headers: list[tuple[bytes, bytes]]) -> str:
