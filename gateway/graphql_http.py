@@ -36,6 +36,7 @@ from starlette.types import Message, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as AllowedOperation
 
 from gateway.graphql_params import (
@@ -148,32 +149,25 @@ class GraphQLEndpoint:
     ) -> Reply:
         cache = self._cache
         directive = _cache_directive(cache_control)
-        key = b""
-        if cache is not None:
-            key = cache_key(params.query, params.operation_name, params.variables)
-            # Only successful queries are ever stored, so a stored key needs no parse,
-            # validation or GET-vs-mutation check: it passed them all before.
-            stored = cache.lookup(key) if directive is None else None
-            if stored is not None:
-                body, age = stored
-                return Reply(200, body, [_JSON, (_CACHE_HEADER, _HIT), (b"age", b"%d" % age)])
-        kind = self._operation_kind(params)
-        if kind is OperationType.SUBSCRIPTION:
-            raise RequestError(400, "subscriptions are not served over HTTP")
-        if over_get and kind is not OperationType.QUERY:
-            raise RequestError(
-                405, "mutations are not allowed over GET: use POST", "METHOD_NOT_ALLOWED",
-                {"Allow": "POST"},
-            )  # fmt: skip
+        key = (
+            b""
+            if cache is None
+            else cache_key(params.query, params.operation_name, params.variables)
+        )
+        # Only successful queries are ever stored, so a stored key needs no parse, validation
+        # or GET-vs-mutation check: it passed them all before.
+        stored = cache.lookup(key) if cache is not None and directive is None else None
+        if stored is not None:
+            body, age = stored
+            return Reply(200, body, [_JSON, (_CACHE_HEADER, _HIT), (b"age", b"%d" % age)])
+        kind = self._checked_kind(params, over_get)
 
         async def produce() -> Outcome:
             return await self._execute(scope, params, _OVER_GET if over_get else _OVER_POST)
 
-        if cache is None:
-            outcome = await produce()
+        if cache is None or kind is not OperationType.QUERY:
+            outcome = await (produce() if cache is None else _mutate(cache, produce))
             return Reply(outcome.status, outcome.body)
-        if kind is OperationType.MUTATION:
-            return await self._mutate(cache, produce)
         if directive is None:
             outcome, shared = await cache.shared(key, produce)
             label = _HIT if shared else _MISS
@@ -183,25 +177,22 @@ class GraphQLEndpoint:
             outcome, label = await cache.refresh(key, produce), _BYPASS
         return Reply(outcome.status, outcome.body, [_JSON, (_CACHE_HEADER, label)])
 
-    async def _mutate(
-        self, cache: ResponseCache, produce: Callable[[], Awaitable[Outcome]]
-    ) -> Reply:
-        # Before: no query starting now reads a stored pre-mutation result. After: none that
-        # ran meanwhile is stored (the cache's generation moved on).
-        cache.invalidate()
+    def _checked_kind(self, params: GraphQLParams, over_get: bool) -> OperationType:
+        """The selected operation's type, if this request may run it (``RequestError`` if not)."""
         try:
-            outcome = await produce()
-        finally:
-            cache.invalidate()
-        return Reply(outcome.status, outcome.body)
-
-    def _operation_kind(self, params: GraphQLParams) -> OperationType:
-        try:
-            return self._documents.operation(params).operation
+            kind = self._documents.operation(params).operation
         except RequestError as exc:
             if exc.error is not None:
-                self._schema.process_errors([exc.error])
+                self._schema.process_errors([exc.error])  # logged as Strawberry would
             raise
+        if kind is OperationType.SUBSCRIPTION:
+            raise RequestError(400, "subscriptions are not served over HTTP")
+        if over_get and kind is not OperationType.QUERY:
+            raise RequestError(
+                405, "mutations are not allowed over GET: use POST", "METHOD_NOT_ALLOWED",
+                {"Allow": "POST"},
+            )  # fmt: skip
+        return kind
 
     async def _execute(
         self, scope: Scope, params: GraphQLParams, allowed: frozenset[AllowedOperation]
@@ -217,23 +208,37 @@ class GraphQLEndpoint:
         except (MissingQueryError, CannotGetOperationTypeError, InvalidOperationTypeError) as exc:
             # Checked before executing (graphql_params); kept as a net, never as a 500.
             raise RequestError(400, "the request does not select an operation to run") from exc
-        errors = result.errors or []
-        if result.data is None and errors and all(e.path is None for e in errors):
-            # Nothing executed: the request was at fault (validation, variable coercion),
-            # unless the failure was ours (an extension that broke: INTERNAL_SERVER_ERROR).
-            formatted = [e.formatted for e in errors]
-            for error in formatted:
-                # Validation errors come back before the schema's extensions saw them.
-                error.setdefault("extensions", {}).setdefault("code", _INVALID)
-            ours = any(f.get("extensions", {}).get("code") == _INTERNAL for f in formatted)
-            return Outcome(500 if ours else 400, orjson.dumps({"errors": formatted}), False)
-        payload: dict[str, Any] = {"data": result.data}
-        if errors:
-            payload["errors"] = [e.formatted for e in errors]
-        if result.extensions:
-            payload["extensions"] = result.extensions
-        # Any error at all (a source down, a field that failed) makes the result incomplete.
-        return Outcome(200, orjson.dumps(payload), cacheable=not errors)
+        return _outcome(result)
+
+
+def _outcome(result: ExecutionResult) -> Outcome:
+    errors = result.errors or []
+    if result.data is None and errors and all(e.path is None for e in errors):
+        # Nothing executed: the request was at fault (validation, variable coercion), unless
+        # the failure was ours (an extension that broke: INTERNAL_SERVER_ERROR).
+        formatted = [e.formatted for e in errors]
+        for error in formatted:
+            # Validation errors come back before the schema's extensions saw them.
+            error.setdefault("extensions", {}).setdefault("code", _INVALID)
+        ours = any(f.get("extensions", {}).get("code") == _INTERNAL for f in formatted)
+        return Outcome(500 if ours else 400, orjson.dumps({"errors": formatted}), False)
+    payload: dict[str, Any] = {"data": result.data}
+    if errors:
+        payload["errors"] = [e.formatted for e in errors]
+    if result.extensions:
+        payload["extensions"] = result.extensions
+    # Any error at all (a source down, a field that failed) makes the result incomplete.
+    return Outcome(200, orjson.dumps(payload), cacheable=not errors)
+
+
+async def _mutate(cache: ResponseCache, produce: Callable[[], Awaitable[Outcome]]) -> Outcome:
+    # Before: no query starting now reads a stored pre-mutation result. After: none that ran
+    # meanwhile is stored (the cache's generation moved on).
+    cache.invalidate()
+    try:
+        return await produce()
+    finally:
+        cache.invalidate()
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:
