@@ -126,7 +126,13 @@ def _seconds(v: Vendor, calls: int, depth: int) -> float:
 
 
 def entries_bound(
-    vendor: str, n: int, lists: tuple[str, ...], *, cold: bool, windows: int = 1
+    vendor: str,
+    n: int,
+    lists: tuple[str, ...],
+    *,
+    cold: bool,
+    windows: int = 1,
+    window_pages: list[int] | None = None,
 ) -> Bound:
     """Reading ``n`` entries (``windows`` date windows the vendor forces) plus ``lists``."""
     v = VENDORS[vendor]
@@ -140,15 +146,18 @@ def entries_bound(
             True,
         )
     entry_pages = max(windows, pages(n, v.page))
+    if window_pages:  # counted from the vendor's API (bench.truth): exact
+        windows, entry_pages = len(window_pages), sum(window_pages)
     refs = len(lists) if cold else 0
     token = v.token if cold else 0
     calls = token + entry_pages + v.running + refs
-    per_window = math.ceil(entry_pages / windows)
+    per_window = max(window_pages) if window_pages else math.ceil(entry_pages / windows)
     depth = token + (per_window if v.chained else 1)
     parts = [f"{token} token"] if token else []
+    unit = "activities" if vendor == "hubstaff" else "entries"
     parts.append(
-        f"{entry_pages} entry page(s) (n={n}, {v.page}/page"
-        + (f", {windows} windows" if windows > 1 else "")
+        f"{entry_pages} page(s) of {unit} (n={n} entries, {v.page}/page"
+        + (f", {windows} windows of 7 days: {window_pages}" if window_pages else "")
         + ")"
     )
     if v.running:
@@ -156,29 +165,31 @@ def entries_bound(
     if refs:
         parts.append(f"{refs} list(s): {', '.join(lists)}")
     note = " + ".join(parts)
-    exact = vendor != "hubstaff"  # activities per window are not counted: a floor
+    exact = vendor != "hubstaff" or bool(window_pages)  # else activities were not counted
     return Bound(calls, _seconds(v, calls, depth), note, exact)
 
 
-def dashboard(vendor: str, recent: int, shown: int, *, cold: bool) -> Bound:
+def dashboard(
+    vendor: str, recent: int, shown: int, *, cold: bool, window_pages: list[int] | None = None
+) -> Bound:
     """The 50 newest entries: each vendor must list its entries from the 50th entry's day on
     (``recent`` of them), and name only those it contributes (``shown``)."""
     lists = VENDORS[vendor].names if shown else ()
     if vendor == "hustle":
         return Bound(0, 0.0, "no time data: no call", True)
-    return entries_bound(vendor, recent, lists, cold=cold)
+    return entries_bound(vendor, recent, lists, cold=cold, window_pages=window_pages)
 
 
-def month(vendor: str, n: int, *, cold: bool) -> Bound:
+def month(vendor: str, n: int, *, cold: bool, window_pages: list[int] | None = None) -> Bound:
     if vendor == "hustle":
         return Bound(0, 0.0, "no time data: no call", True)
     windows = math.ceil(30 / 7) if vendor == "hubstaff" else 1
-    return entries_bound(vendor, n, (), cold=cold, windows=windows)
+    return entries_bound(vendor, n, (), cold=cold, windows=windows, window_pages=window_pages)
 
 
-def deep(vendor: str, n: int, *, cold: bool) -> Bound:
+def deep(vendor: str, n: int, *, cold: bool, window_pages: list[int] | None = None) -> Bound:
     v = VENDORS[vendor]
-    return entries_bound(vendor, n, v.deep_lists, cold=cold)
+    return entries_bound(vendor, n, v.deep_lists, cold=cold, window_pages=window_pages)
 
 
 def combine(bounds: dict[str, Bound]) -> Bound:

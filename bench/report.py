@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bench import bounds
 from bench.procs import VENDORS, Simulators
-from bench.scenarios import Run, cold_and_warm, scenarios
+from bench.scenarios import Measured, cold_and_warm, scenarios
 
 
 @dataclass
@@ -24,17 +24,18 @@ class Row:
     problems: list[str] = field(default_factory=list)
 
 
-def _bounds(name: str, cold: Run, truth: Run | None, *, is_cold: bool) -> dict[str, bounds.Bound]:
+def _bounds(name: str, m: Measured, *, is_cold: bool) -> dict[str, bounds.Bound]:
     out = {}
     for vendor in VENDORS:
-        n = cold.counts.get(vendor, 0)
+        n = m.cold.counts.get(vendor, 0)
+        pages = m.hubstaff_pages if vendor == "hubstaff" else None
         if name == "dashboard":
-            recent = truth.counts.get(vendor, 0) if truth else n
-            out[vendor] = bounds.dashboard(vendor, recent, n, cold=is_cold)
+            recent = m.truth.counts.get(vendor, 0) if m.truth else n
+            out[vendor] = bounds.dashboard(vendor, recent, n, cold=is_cold, window_pages=pages)
         elif name == "month":
-            out[vendor] = bounds.month(vendor, n, cold=is_cold)
+            out[vendor] = bounds.month(vendor, n, cold=is_cold, window_pages=pages)
         else:
-            out[vendor] = bounds.deep(vendor, n, cold=is_cold)
+            out[vendor] = bounds.deep(vendor, n, cold=is_cold, window_pages=pages)
     return out
 
 
@@ -42,12 +43,11 @@ def measure(sims: Simulators, runs: int) -> list[Row]:
     rows = []
     for scenario in scenarios():
         results = [cold_and_warm(sims, scenario) for _ in range(runs)]
-        cold0, _, truth0 = results[0]
-        for index, phase in enumerate(("cold", "warm")):
-            picked = [r[index] for r in results]
+        for phase in ("cold", "warm"):
+            picked = [getattr(r, phase) for r in results]
             first = picked[0]
             per_vendor = {}
-            vendor_bounds = _bounds(scenario.name, cold0, truth0, is_cold=phase == "cold")
+            vendor_bounds = _bounds(scenario.name, results[0], is_cold=phase == "cold")
             for vendor in VENDORS:
                 per_vendor[vendor] = (
                     sum(first.calls.get(vendor, {}).values()),
@@ -55,6 +55,8 @@ def measure(sims: Simulators, runs: int) -> list[Row]:
                 )
             calls = [sum(sum(c.values()) for c in run.calls.values()) for run in picked]
             problems = sorted({p for run in picked for p in run.errors + run.incomplete})
+            if calls[0] < bounds.combine(vendor_bounds).calls:
+                problems.append("fewer calls than re-reading the entries: answered from cache")
             if len(set(calls)) > 1:
                 problems.append(f"calls differed between runs: {calls}")
             rows.append(

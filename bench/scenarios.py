@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 
 from bench.procs import Simulators, gateway
+from bench.truth import hubstaff_activity_pages
 
 TODAY = datetime.now(UTC).date()
 
@@ -148,11 +149,19 @@ def measure(sims: Simulators, client: httpx.Client, scenario: Scenario) -> Run:
     return summarise(bodies, run)
 
 
-def cold_and_warm(sims: Simulators, scenario: Scenario) -> tuple[Run, Run, Run | None]:
+@dataclass
+class Measured:
+    cold: Run
+    warm: Run
+    truth: Run | None  # dashboard only: every entry from the 50th entry's day on
+    hubstaff_pages: list[int] | None  # activity pages per 7-day window of the question's range
+
+
+def cold_and_warm(sims: Simulators, scenario: Scenario) -> Measured:
     """A fresh gateway and reset simulators, the query once (cold) and again (warm).
 
-    For the dashboard a third, untimed query reads the ground truth its bound needs: every
-    entry on or after the 50th entry's day, by vendor."""
+    Then, untimed, the ground truth the bounds need: for the dashboard every entry on or after
+    the 50th entry's day, and Hubstaff's activity pages for the question's range."""
     sims.reset()
     with gateway(sims) as url, httpx.Client(base_url=url, timeout=120) as client:
         cold = measure(sims, client, scenario)
@@ -161,4 +170,10 @@ def cold_and_warm(sims: Simulators, scenario: Scenario) -> tuple[Run, Run, Run |
         if scenario.name == "dashboard" and cold.oldest:
             since = Scenario("truth", MONTH, {"from": cold.oldest, "to": str(TODAY)})
             truth = measure(sims, client, since)
-    return cold, warm, truth
+    pages = None
+    first = cold.oldest if scenario.name == "dashboard" else scenario.variables.get("from")
+    if "hubstaff" in sims.roots and first:
+        sims.reset()  # the gateway rotated the demo refresh token; the walk starts from it
+        pages = hubstaff_activity_pages(sims.roots["hubstaff"], date.fromisoformat(first), TODAY)
+        sims.reset()
+    return Measured(cold, warm, truth, pages)

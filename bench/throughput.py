@@ -27,6 +27,7 @@ class Load:
     p50_ms: float
     p99_ms: float
     errors: int
+    upstream: int  # vendor calls made while the load ran
 
 
 def _load(url: str, body_file: Path, concurrency: int) -> dict[str, float]:
@@ -61,8 +62,21 @@ def measure(sims: Simulators) -> list[Load]:
                     ("gateway", url),
                     ("bare FastAPI", f"http://127.0.0.1:{port}"),
                 ):
+                    before = sims.calls()
                     r = _load(f"{root}/graphql", query, level)
+                    after = sims.calls()
+                    upstream = sum(
+                        n - before[v].get(route, 0) for v in after for route, n in after[v].items()
+                    )
                     loads.append(
-                        Load(target, level, r["rps"], r["p50_ms"], r["p99_ms"], int(r["errors"]))
+                        Load(
+                            target,
+                            level,
+                            r["rps"],
+                            r["p50_ms"],
+                            r["p99_ms"],
+                            int(r["errors"]),
+                            upstream,
+                        )
                     )
     return loads

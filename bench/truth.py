@@ -1,0 +1,55 @@
+"""Ground truth read straight from a simulator's API, for bounds the gateway's answer cannot give.
+
+Hubstaff's time entries are sessions rebuilt from 10-minute activities, so the fewest calls for
+a date range are the activity pages of that range at the largest page (500), cut into the
+fewest 7-day windows the API allows (``time_slot`` spans at most 7 days). This walks them once,
+as the vendor's API serves them, and counts the pages. It uses the demo refresh token, which
+rotates: callers reset the simulator afterwards (``POST /_simulator/reset``).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime, time, timedelta
+
+import httpx
+
+from gateway.simulators import load
+
+PAGE_LIMIT = 500
+WINDOW = timedelta(days=7)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def hubstaff_activity_pages(root: str, first: date, last: date) -> list[int]:
+    """Activity pages (500 each) per 7-day window covering the UTC days ``first``..``last``."""
+    source = load("hubstaff").demo_source(root)
+    grant = {"grant_type": "refresh_token", "refresh_token": str(source["refresh_token"])}
+    with httpx.Client(timeout=60) as client:
+        token = client.post(str(source["token_url"]), data=grant).json()["access_token"]
+        client.headers["Authorization"] = f"Bearer {token}"
+        url = f"{source['base_url']}/organizations/{source['organization_id']}/activities"
+        start = datetime.combine(first, time(), UTC)
+        stop = datetime.combine(last + timedelta(days=1), time(), UTC)
+        windows = math.ceil((stop - start) / WINDOW)
+        pages: list[int] = []
+        for index in range(windows):
+            w_stop = stop - index * WINDOW
+            w_start = max(start, w_stop - WINDOW)
+            params = {
+                "time_slot[start]": _stamp(w_start),
+                "time_slot[stop]": _stamp(w_stop),
+                "page_limit": str(PAGE_LIMIT),
+            }
+            pages.append(0)
+            while True:
+                body = client.get(url, params=params).raise_for_status().json()
+                pages[-1] += 1
+                following = (body.get("pagination") or {}).get("next_page_start_id")
+                if not following:
+                    break
+                params["page_start_id"] = str(following)
+    return pages
