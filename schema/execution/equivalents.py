@@ -24,7 +24,7 @@ from typing import Any
 from gateway import ids, models
 from gateway.listing import encode_cursor
 from gateway.models import KIND_OF, Kind
-from schema import common, context, node, projects, tasks, time_entries
+from schema import common, context, node, projects, sources, tasks, time_entries
 
 log = logging.getLogger("hourglass.graphql.compiled")
 
@@ -105,6 +105,7 @@ def _resolver(cls: type, name: str) -> Callable[..., Any]:
 _TE = time_entries.TimeEntry
 # Context.reference: every reference equivalent mirrors it through ``_reference``.
 _REF = (context.Context.reference, "4535b3877df2")
+_RT = (sources._rt, "f515059735a0")
 _CLIENT_OF = (
     (time_entries._client_of, "eb3fe991abc1"),
     (time_entries._client_of_project, "431c9e838bbd"),
@@ -123,6 +124,7 @@ NAMES: dict[str, Any] = {
     "_K_TASK": Kind.TASK,
     "_K_CLIENT": Kind.CLIENT,
     "_encode_cursor": encode_cursor,
+    "_rt": sources._rt,
 }
 
 
@@ -132,9 +134,11 @@ def _entry(
     printed: str,
     equivalent: Equivalent | str,
     *also: tuple[Callable[..., Any], str],
+    context: bool = False,
 ) -> tuple[Callable[..., Any], Mirror]:
     resolver = _resolver(cls, name)
-    return resolver, Mirror(equivalent, ((resolver, printed), *also), needs_context=bool(also))
+    mirror = Mirror(equivalent, ((resolver, printed), *also), needs_context=context or bool(also))
+    return resolver, mirror
 
 
 # Keyed by the resolver function itself: the same function serves every type that inherits it.
@@ -181,6 +185,10 @@ MIRRORS: dict[Callable[..., Any], Mirror] = dict(
             _REF,
         ),
         _entry(common.Edge, "cursor", "9e33f078cc86", "_encode_cursor(o.key)"),
+        # Every dashboard entry names its source: without these the whole list fell back.
+        _entry(node.Node, "source", "aa7db8ee31c3", "ctx.gateway.sources[o.source]", context=True),
+        _entry(sources.Source, "name", "5720270dfb8f", "_rt(o).name", _RT),
+        _entry(sources.Source, "vendor", "d49a48055ca2", "_rt(o).config.vendor", _RT),
     ]
 )
 
