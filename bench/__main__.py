@@ -38,10 +38,11 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
 - **Minimum** calls and the **lower bound** on wall time are derived per vendor from its API
   (vendor sheets, connector docstrings; rules in `bench/bounds.py`), not from what Hourglass
   does; the per-vendor tables below show each derivation. `n` is the number of entries the
-  vendor holds for the question (the simulators' data as returned). Hubstaff's pages are
-  activities, not entries: they are counted by walking the question's range once through the
-  simulator's own API at 500 a page, in the fewest 7-day windows (`bench/truth.py`). A bound
-  marked `>=` is a floor (the exact minimum was not derived).
+  vendor holds for the question (the simulators' data as returned). Hubstaff's pages hold
+  activities and Toggl's report pages hold rows (entries grouped), not entries: those pages
+  are counted by walking the question's range once through the simulator's own API at the
+  largest page, in the fewest windows the API allows (`bench/truth.py`, untimed, counters
+  reset afterwards). A bound marked `>=` is a floor (the exact minimum was not derived).
 - **Throughput** (scenario 4) runs against simulators with their rate limits lifted
   (`bench/simulate.py`, same {latency} ms latency; also Toggl's hourly quota), since at the
   documented limits the warm dashboard measures Toggl's 1 request/s, not Hourglass: the cold

@@ -2,7 +2,9 @@
 
 Derived from the vendor sheets (shared/vendors/*.md) and the connectors' docstrings, never
 from what Hourglass happens to do. ``n`` (how many entries a vendor holds for the question)
-comes from the simulators' data as the gateway returned it.
+comes from the simulators' data as the gateway returned it; where a vendor's page does not
+hold entries (Hubstaff activities, Toggl report rows) the pages are counted through the
+simulator's own API (``bench.truth``).
 
 Rules used throughout:
 - entries cost ``ceil(n / largest page)`` calls, at least one (an empty answer is still a call);
@@ -154,18 +156,18 @@ def entries_bound(
     per_window = max(window_pages) if window_pages else math.ceil(entry_pages / windows)
     depth = token + (per_window if v.chained else 1)
     parts = [f"{token} token"] if token else []
-    unit = "activities" if vendor == "hubstaff" else "entries"
-    parts.append(
-        f"{entry_pages} page(s) of {unit} (n={n} entries, {v.page}/page"
-        + (f", {windows} windows of 7 days: {window_pages}" if window_pages else "")
-        + ")"
-    )
+    unit = {"hubstaff": "activities", "toggl": "report rows"}.get(vendor, "entries")
+    counted = ""
+    if window_pages:
+        counted = f", counted: {window_pages} per 7-day window" if windows > 1 else ", counted"
+    parts.append(f"{entry_pages} page(s) of {unit} (n={n} entries, {v.page}/page{counted})")
     if v.running:
         parts.append("1 running-timer call")
     if refs:
         parts.append(f"{refs} list(s): {', '.join(lists)}")
     note = " + ".join(parts)
-    exact = vendor != "hubstaff" or bool(window_pages)  # else activities were not counted
+    # Hubstaff pages hold activities and Toggl's hold rows: exact only when counted.
+    exact = vendor not in ("hubstaff", "toggl") or bool(window_pages)
     return Bound(calls, _seconds(v, calls, depth), note, exact)
 
 

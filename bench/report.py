@@ -28,7 +28,7 @@ def _bounds(name: str, m: Measured, *, is_cold: bool) -> dict[str, bounds.Bound]
     out = {}
     for vendor in VENDORS:
         n = m.cold.counts.get(vendor, 0)
-        pages = m.hubstaff_pages if vendor == "hubstaff" else None
+        pages = m.counted.get(vendor)
         if name == "dashboard":
             recent = m.truth.counts.get(vendor, 0) if m.truth else n
             out[vendor] = bounds.dashboard(vendor, recent, n, cold=is_cold, window_pages=pages)

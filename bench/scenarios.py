@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from bench.procs import Simulators, gateway
-from bench.truth import hubstaff_activity_pages
+from bench.truth import hubstaff_activity_pages, toggl_report_pages
 
 TODAY = datetime.now(UTC).date()
 
@@ -154,7 +154,9 @@ class Measured:
     cold: Run
     warm: Run
     truth: Run | None  # dashboard only: every entry from the 50th entry's day on
-    hubstaff_pages: list[int] | None  # activity pages per 7-day window of the question's range
+    # Pages counted through the vendor's own API for the question's range (bench.truth):
+    # Hubstaff activity pages per 7-day window, Toggl report pages (rows, not entries).
+    counted: dict[str, list[int]]
 
 
 def cold_and_warm(sims: Simulators, scenario: Scenario) -> Measured:
@@ -170,10 +172,14 @@ def cold_and_warm(sims: Simulators, scenario: Scenario) -> Measured:
         if scenario.name == "dashboard" and cold.oldest:
             since = Scenario("truth", MONTH, {"from": cold.oldest, "to": str(TODAY)})
             truth = measure(sims, client, since)
-    pages = None
+    counted: dict[str, list[int]] = {}
     first = cold.oldest if scenario.name == "dashboard" else scenario.variables.get("from")
-    if "hubstaff" in sims.roots and first:
-        sims.reset()  # the gateway rotated the demo refresh token; the walk starts from it
-        pages = hubstaff_activity_pages(sims.roots["hubstaff"], date.fromisoformat(first), TODAY)
+    if first:
+        sims.reset()  # the gateway rotated Hubstaff's demo refresh token; the walk starts afresh
+        since = date.fromisoformat(first)
+        if "hubstaff" in sims.roots:
+            counted["hubstaff"] = hubstaff_activity_pages(sims.roots["hubstaff"], since, TODAY)
+        if "toggl" in sims.roots:
+            counted["toggl"] = [toggl_report_pages(sims.roots["toggl"], since, TODAY)]
         sims.reset()
-    return Measured(cold, warm, truth, pages)
+    return Measured(cold, warm, truth, counted)

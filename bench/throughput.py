@@ -42,6 +42,9 @@ def _load(url: str, body_file: Path, concurrency: int) -> dict[str, float]:
 def measure(sims: Simulators) -> list[Load]:
     """Both targets at every level; the gateway warmed by one dashboard query first."""
     loads = []
+    # Restores every simulator's tokens: Hubstaff's refresh token rotates, and a gateway whose
+    # source fails answers with errors, which are never cached: that would measure a failure.
+    sims.reset()
     with tempfile.TemporaryDirectory() as tmp, gateway(sims) as url:
         query = Path(tmp, "query.json")
         query.write_bytes(json.dumps({"query": DASHBOARD}).encode())
@@ -52,6 +55,8 @@ def measure(sims: Simulators) -> list[Load]:
             answer = client.post(
                 "/graphql", content=query.read_bytes(), headers={"Content-Type": "application/json"}
             ).content
+        if b'"errors"' in answer:
+            raise RuntimeError(f"the warm dashboard answered with errors: {answer[:500]!r}")
         served = Path(tmp, "answer.json")
         served.write_bytes(answer)
         port = free_port()
