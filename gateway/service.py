@@ -80,6 +80,7 @@ class TimeEntryFilter:
     client_ids: Sequence[GlobalId] | None = None
     billable: bool | None = None
     running: bool | None = None
+    fields: frozenset[str] | None = None  # TimeEntry fields the caller reads; None: all
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +233,7 @@ class Gateway:
             ids(flt.client_ids),
             flt.billable,
             flt.running,
+            flt.fields,  # a listing read without tags must not serve a page that shows them
             order,
         )
 
@@ -312,6 +314,7 @@ class Gateway:
             billable=flt.billable,
             running=flt.running,
             order=order,
+            fields=flt.fields,
         )
 
     async def time_entries_by_parent(

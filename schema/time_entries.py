@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from dataclasses import replace
 from datetime import date, datetime
 from inspect import isawaitable
 from typing import TYPE_CHECKING, Annotated, Any
@@ -113,6 +114,8 @@ async def list_time_entries(
     info: Info, flt: TimeEntryFilter, *, first: int, after: str | None, order: SortOrder
 ) -> Connection[TimeEntry]:
     _check_first(first)
+    # Look-ahead: connectors may skip calls only unselected fields need.
+    flt = replace(flt, fields=frozenset(node_selection(info)))
     listing = await info.context.gateway.time_entries(
         flt, first=first, after=after, order=order.domain()
     )

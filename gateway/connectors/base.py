@@ -77,6 +77,12 @@ class TimeEntryQuery:
     billable: bool | None = None
     running: bool | None = None
     order: Order = Order.DESC
+    # The TimeEntry fields (GraphQL names) the caller will read; None: all of them. Lets a
+    # connector skip a call only some fields need (Toggl's tag names cost a request at 1/s).
+    fields: frozenset[str] | None = None
+
+    def wants(self, field: str) -> bool:
+        return self.fields is None or field in self.fields
 
 
 @dataclass(frozen=True, slots=True)

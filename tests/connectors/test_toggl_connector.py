@@ -486,3 +486,30 @@ async def test_stopping_with_nothing_running_is_a_clear_error(sim: tuple[Any, To
         await connector.stop_timer()
     with pytest.raises(UserInputError):
         await connector.stop_timer(user_id="5657969")
+
+
+@pytest.mark.parametrize(
+    ("fields", "tag_calls"),
+    [
+        pytest.param(None, 1, id="every-field"),
+        pytest.param(frozenset({"id", "tags"}), 1, id="tags-selected"),
+        pytest.param(frozenset({"id", "hours", "user"}), 0, id="tags-not-selected"),
+    ],
+)
+async def test_tag_names_are_fetched_only_when_tags_are_read(
+    fields: frozenset[str] | None, tag_calls: int
+) -> None:
+    # At 1 request/s, the tags call would put every report a whole second later.
+    app = simulator()
+    connector = connect(app)
+    try:
+        got = await entries(
+            connector, date_from=TODAY - timedelta(days=60), date_to=TODAY, fields=fields
+        )
+    finally:
+        await connector.aclose()
+    stats = (await control(app, "stats"))["requests"]
+    assert stats.get("GET /api/v9/workspaces/{wid}/tags", 0) == tag_calls
+    assert got and stats[REPORTS] >= 1
+    if tag_calls:
+        assert any(e.tags for e in got)

@@ -133,7 +133,7 @@ class TogglConnector:
         return self._map(mapping.time_entry, body, self._now()) if body else None
 
     async def _report_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
-        tags = await self._tag_names()
+        tags = await self._tag_names() if query.wants("tags") else {}
         for window in plan.report_windows(query, self._now().date()):
             body = plan.report_body(query, window, self._page_size)
             first = PageRequest(self._reports, method="POST").with_json(body)
