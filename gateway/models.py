@@ -11,9 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
+from types import MappingProxyType
 from typing import Any
 
 JSON = Mapping[str, Any]
+NOTHING_EMBEDDED: Mapping[Any, Any] = MappingProxyType({})
 
 
 class Kind(str, Enum):
@@ -83,6 +85,10 @@ class TimeEntry:
 
     ``start``/``end`` are UTC and ``None`` for date-only vendors; ``end`` is ``None`` while
     running. ``duration_seconds`` of a running entry is the elapsed time when it was read.
+
+    ``embedded`` holds the references the vendor embeds in the entry itself (Harvest's
+    ``user: {id, name}``), keyed by kind: partial objects a caller may serve only where it reads
+    no attribute beyond ``EmbeddedRef.holds``.
     """
 
     source: str
@@ -102,9 +108,33 @@ class TimeEntry:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     raw: JSON | None = field(default=None, compare=False, repr=False)
+    # Not compared: another view of the same vendor record as the ids above (like ``raw``).
+    embedded: Mapping[Kind, EmbeddedRef] = field(
+        default_factory=lambda: NOTHING_EMBEDDED, compare=False, repr=False
+    )
 
 
 Reference = User | Client | Project | Task
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedRef:
+    """A reference as a record embeds it: a partial object, the names of the model attributes
+    it holds (besides ``source``, always known), and the references it embeds in turn (a
+    project's client, when the entry names it).
+
+    Contract: read only ``holds`` from ``value``; every other attribute has its default, not
+    the vendor's value. Built by a connector's pure mapping from the record it came with, so
+    its names are what the vendor shows on that record (possibly older than the reference's
+    own endpoint after a rename).
+    """
+
+    value: Reference
+    holds: frozenset[str]
+    links: Mapping[Kind, EmbeddedRef] = field(default_factory=lambda: NOTHING_EMBEDDED)
+
+
+ID_AND_NAME = frozenset({"id", "name"})
 Record = Reference | TimeEntry
 
 KIND_OF: dict[type[Any], Kind] = {

@@ -12,10 +12,11 @@ from strawberry.types import Info as _Info
 
 from gateway.errors import HourglassError, UpstreamError
 from gateway.loaders import Loaders, RefKey
-from gateway.models import Kind, Reference
+from gateway.models import EmbeddedRef, Kind, Reference
 from gateway.service import Gateway
 
 RefCacheKey = tuple[Kind, str, str]
+HeldKey = tuple[Kind, int]  # (kind, id() of the entry or partial project holding it)
 
 
 @dataclass
@@ -50,6 +51,11 @@ class Context(BaseContext):
         self.loaders = Loaders(gateway)
         self.problems = Problems()
         self.prefetched: dict[RefCacheKey, Reference | None] = {}
+        # Embedded (partial) references chosen for a page whose selection they cover. Never in
+        # ``prefetched``: another field may read more of the same reference. Keyed by the
+        # holder's identity, so the choice stays with the objects of that page; the value keeps
+        # the holder alive, so its id cannot be reused meanwhile.
+        self.embedded: dict[HeldKey, tuple[object, Reference]] = {}
 
     async def prefetch(self, kind: Kind, keys: Iterable[RefKey], info: Info) -> None:
         """Load references for a whole list at once, so each item resolves them synchronously."""
@@ -63,6 +69,30 @@ class Context(BaseContext):
             elif isinstance(value, Exception):
                 raise value
             self.prefetched[(kind, source, native_id)] = value
+
+    def serve_embedded(self, kind: Kind, holder: object, ref: EmbeddedRef) -> None:
+        """Answer ``holder``'s ``kind`` field with ``ref`` (and its links with theirs).
+
+        Only for a selection ``ref`` covers (``selection.covers``)."""
+        self.embedded[(kind, id(holder))] = (holder, ref.value)
+        for link_kind, link in ref.links.items():
+            self.serve_embedded(link_kind, ref.value, link)
+
+    def withdraw_embedded(self, kind: Kind, holder: object) -> None:
+        """``holder`` is on a page whose selection needs the full reference: serve that."""
+        self.embedded.pop((kind, id(holder)), None)
+
+    def held_reference(
+        self, kind: Kind, holder: Any, native_id: str | None, info: Info
+    ) -> Reference | Awaitable[Reference | None] | None:
+        """``holder``'s reference of ``kind``: the embedded one chosen for its page, if any,
+        else ``reference``."""
+        if native_id is None:
+            return None
+        found = self.embedded.get((kind, id(holder)))
+        if found is not None:
+            return found[1]
+        return self.reference(kind, holder.source, native_id, info)
 
     def reference(
         self, kind: Kind, source: str, native_id: str | None, info: Info

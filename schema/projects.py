@@ -41,7 +41,7 @@ class Project(Node):
     @strawberry.field(description="The client the project is done for.")
     def client(self, info: Info) -> Annotated[Client, strawberry.lazy("schema.clients")] | None:
         record: Any = self
-        return info.context.reference(Kind.CLIENT, record.source, record.client_id, info)  # type: ignore[return-value]
+        return info.context.held_reference(Kind.CLIENT, record, record.client_id, info)  # type: ignore[return-value]
 
     @strawberry.field(description="Time tracked on this project, most recent first by default.")
     async def time_entries(

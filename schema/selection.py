@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
-from gateway.models import Kind, Project, Task
+from gateway.models import EmbeddedRef, Kind, Project, Task
 from schema.context import Info
 
 
@@ -34,6 +35,58 @@ def node_selection(info: Info) -> dict[str, SelectedField]:
 
 def sub_selection(selected: SelectedField) -> set[str]:
     return {f.name for f in _fields(selected.selections)}
+
+
+# GraphQL fields a partial reference can answer, with the model attributes each reads.
+# ``source`` is answered from the source name every object carries.
+_ANSWERS: dict[str, frozenset[str]] = {
+    "__typename": frozenset(),
+    "source": frozenset(),
+    "id": frozenset({"id"}),
+    "nativeId": frozenset({"id"}),
+    "name": frozenset({"name"}),
+}
+# Links a partial reference may answer from what it embeds in turn: field -> (kind, attribute).
+_LINKS: dict[Kind, dict[str, tuple[Kind, str]]] = {
+    Kind.PROJECT: {"client": (Kind.CLIENT, "client_id")},
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What a selection on a reference reads: model attributes, and linked references' needs."""
+
+    attrs: frozenset[str]
+    links: tuple[tuple[Kind, Needs], ...] = ()
+
+
+def needs(kind: Kind, selected: SelectedField) -> Needs | None:
+    """What answering ``selected`` (a ``kind`` field) reads, or None when only the full object
+    will do: any field not known to be answerable, and any field carrying a directive."""
+    attrs: set[str] = set()
+    links: list[tuple[Kind, Needs]] = []
+    for sub in _fields(selected.selections):
+        link = _LINKS.get(kind, {}).get(sub.name)
+        if sub.directives or (sub.name not in _ANSWERS and link is None):
+            return None
+        if link is None:
+            attrs |= _ANSWERS[sub.name]
+            continue
+        inner = needs(link[0], sub)
+        if inner is None:
+            return None
+        attrs.add(link[1])
+        links.append((link[0], inner))
+    return Needs(frozenset(attrs), tuple(links))
+
+
+def covers(ref: EmbeddedRef | None, need: Needs) -> bool:
+    """Whether ``ref`` holds everything ``need`` reads, links included."""
+    return (
+        ref is not None
+        and need.attrs <= ref.holds
+        and all(covers(ref.links.get(kind), inner) for kind, inner in need.links)
+    )
 
 
 async def prefetch_links(info: Info, items: Sequence[object]) -> None:

@@ -17,9 +17,9 @@ from gateway.listing import Listing
 from gateway.models import Kind, Reference
 from gateway.service import EntryGroup, ParentPage, TimeEntryFilter
 from schema.common import MAX_PAGE_SIZE, Connection, SortOrder
-from schema.context import Info
+from schema.context import Context, Info
 from schema.node import Node
-from schema.selection import node_selection, sub_selection
+from schema.selection import Needs, covers, needs, node_selection, sub_selection
 
 if TYPE_CHECKING:
     from schema.clients import Client
@@ -69,17 +69,17 @@ class TimeEntry(Node):
     @strawberry.field(description="Who tracked the time.")
     def user(self, info: Info) -> Annotated[User, strawberry.lazy("schema.users")] | None:
         record: Any = self
-        return info.context.reference(Kind.USER, record.source, record.user_id, info)  # type: ignore[return-value]
+        return info.context.held_reference(Kind.USER, record, record.user_id, info)  # type: ignore[return-value]
 
     @strawberry.field(description="The project the time is tracked on.")
     def project(self, info: Info) -> Annotated[Project, strawberry.lazy("schema.projects")] | None:
         record: Any = self
-        return info.context.reference(Kind.PROJECT, record.source, record.project_id, info)  # type: ignore[return-value]
+        return info.context.held_reference(Kind.PROJECT, record, record.project_id, info)  # type: ignore[return-value]
 
     @strawberry.field(description="The task (kind of work) the time is tracked on.")
     def task(self, info: Info) -> Annotated[Task, strawberry.lazy("schema.tasks")] | None:
         record: Any = self
-        return info.context.reference(Kind.TASK, record.source, record.task_id, info)  # type: ignore[return-value]
+        return info.context.held_reference(Kind.TASK, record, record.task_id, info)  # type: ignore[return-value]
 
     @strawberry.field(description="The client, from the entry itself or through its project.")
     def client(self, info: Info) -> Annotated[Client, strawberry.lazy("schema.clients")] | None:
@@ -92,7 +92,7 @@ def _client_of(
 ) -> Reference | Awaitable[Reference | None] | None:
     ctx = info.context
     if entry.client_id or not entry.project_id:
-        return ctx.reference(Kind.CLIENT, entry.source, entry.client_id, info)
+        return ctx.held_reference(Kind.CLIENT, entry, entry.client_id, info)
     project = ctx.reference(Kind.PROJECT, entry.source, entry.project_id, info)
     if not isawaitable(project):
         return _client_of_project(project, info)
@@ -149,26 +149,68 @@ async def _connection(
 
 
 async def _prefetch(entries: list[models.TimeEntry], info: Info) -> None:
-    """Load the references the selection asks for once per page (no coroutine per entry)."""
+    """Load the references the selection asks for once per page (no coroutine per entry).
+
+    A reference the entries embed (``TimeEntry.embedded``) is served instead of loaded when it
+    covers the selection under it, for every entry of its source that names one.
+    """
     selected = node_selection(info)
     ctx = info.context
     wants_client = "client" in selected or (
         "project" in selected and "client" in sub_selection(selected["project"])
     )
-    jobs = []
-    for name, kind, attr in (("user", Kind.USER, "user_id"), ("task", Kind.TASK, "task_id")):
+    load: dict[Kind, list[models.TimeEntry]] = {}
+    for name, kind, attr in _LINKS:
         if name in selected:
-            jobs.append(ctx.prefetch(kind, _keys(entries, attr), info))
-    if "project" in selected or wants_client:
-        jobs.append(ctx.prefetch(Kind.PROJECT, _keys(entries, "project_id"), info))
-    await asyncio.gather(*jobs)
+            load[kind] = _choose(ctx, kind, attr, entries, needs(kind, selected[name]))
+    # An entry-level client without a client id comes through the (full) project.
+    via_project = [e for e in entries if "client" in selected and e.project_id and not e.client_id]
+    projects = load.get(Kind.PROJECT, []) + via_project
+    await asyncio.gather(
+        *(
+            ctx.prefetch(kind, _keys(load.get(kind, []), attr), info)
+            for _, kind, attr in _LINKS[:2]
+        ),
+        ctx.prefetch(Kind.PROJECT, _keys(projects, "project_id"), info),
+    )
     if wants_client:
-        keys = {(e.source, e.client_id) for e in entries if e.client_id}
-        for e in entries:
+        keys = _keys(load.get(Kind.CLIENT, []), "client_id")
+        for e in projects:
             project = ctx.prefetched.get((Kind.PROJECT, e.source, e.project_id or ""))
             if isinstance(project, models.Project) and project.client_id:
                 keys.add((e.source, project.client_id))
         await ctx.prefetch(Kind.CLIENT, keys, info)
+
+
+# (field, kind, id attribute) of the references an entry names; user and task first.
+_LINKS = (
+    ("user", Kind.USER, "user_id"),
+    ("task", Kind.TASK, "task_id"),
+    ("project", Kind.PROJECT, "project_id"),
+    ("client", Kind.CLIENT, "client_id"),
+)
+
+
+def _choose(
+    ctx: Context, kind: Kind, attr: str, entries: list[models.TimeEntry], need: Needs | None
+) -> list[models.TimeEntry]:
+    """Serve the embedded ``kind`` of each source whose entries naming one all embed it
+    covering ``need``; return the entries whose reference must be loaded instead."""
+    named = [e for e in entries if getattr(e, attr)]
+    short = {e.source for e in named if need is None or not _embeds(e, kind, attr, need)}
+    rest = []
+    for e in named:
+        if e.source in short:
+            ctx.withdraw_embedded(kind, e)
+            rest.append(e)
+        else:
+            ctx.serve_embedded(kind, e, e.embedded[kind])
+    return rest
+
+
+def _embeds(entry: models.TimeEntry, kind: Kind, attr: str, need: Needs) -> bool:
+    ref = entry.embedded.get(kind)
+    return covers(ref, need) and ref is not None and ref.value.id == getattr(entry, attr)
 
 
 def _keys(entries: list[models.TimeEntry], attr: str) -> set[tuple[str, str]]:

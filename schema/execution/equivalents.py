@@ -58,6 +58,17 @@ def _reference(ctx: Any, kind: Kind, source: str, native_id: str | None) -> Any:
     return ctx.prefetched[(kind, source, native_id)]
 
 
+def _held(ctx: Any, kind: Kind, holder: Any, native_id: str | None) -> Any:
+    # Context.held_reference: the embedded reference chosen for the holder's page, else
+    # ``_reference``.
+    if native_id is None:
+        return None
+    found = ctx.embedded.get((kind, id(holder)))
+    if found is not None:
+        return found[1]
+    return ctx.prefetched[(kind, holder.source, native_id)]
+
+
 _KIND_PREFIX = {cls: f"{kind.value}:" for cls, kind in KIND_OF.items()}
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
 
@@ -72,7 +83,7 @@ def _global_id(record: Any, _: Any) -> str:
 def _client(entry: Any, ctx: Any) -> Any:
     # time_entries._client_of and _client_of_project, with every reference prefetched.
     if entry.client_id or not entry.project_id:
-        return _reference(ctx, Kind.CLIENT, entry.source, entry.client_id)
+        return _held(ctx, Kind.CLIENT, entry, entry.client_id)
     project = _reference(ctx, Kind.PROJECT, entry.source, entry.project_id)
     if not isinstance(project, models.Project):
         return None
@@ -103,11 +114,13 @@ def _resolver(cls: type, name: str) -> Callable[..., Any]:
 
 
 _TE = time_entries.TimeEntry
-# Context.reference: every reference equivalent mirrors it through ``_reference``.
+# Context.reference: every reference equivalent mirrors it through ``_reference``, and
+# Context.held_reference through ``_held``.
 _REF = (context.Context.reference, "4535b3877df2")
+_HELD = (context.Context.held_reference, "3bb3dfdf4b85")
 _RT = (sources._rt, "f515059735a0")
 _CLIENT_OF = (
-    (time_entries._client_of, "eb3fe991abc1"),
+    (time_entries._client_of, "073e7a48a153"),
     (time_entries._client_of_project, "431c9e838bbd"),
 )
 
@@ -115,6 +128,11 @@ _CLIENT_OF = (
 def _ref_expr(kind: str, attr: str, source: str = "o.source") -> str:
     """``_reference`` inlined: ``ctx.prefetched`` raises KeyError when not prefetched."""
     return f"None if o.{attr} is None else ctx.prefetched[({kind}, {source}, o.{attr})]"
+
+
+def _held_expr(kind: str, attr: str) -> str:
+    """``_held`` on the item: ``ctx.prefetched`` raises KeyError when not prefetched."""
+    return f"_held(ctx, {kind}, o, o.{attr})"
 
 
 # Globals the inline equivalents use.
@@ -125,6 +143,7 @@ NAMES: dict[str, Any] = {
     "_K_CLIENT": Kind.CLIENT,
     "_encode_cursor": encode_cursor,
     "_rt": sources._rt,
+    "_held": _held,
 }
 
 
@@ -151,30 +170,34 @@ MIRRORS: dict[Callable[..., Any], Mirror] = dict(
         _entry(
             _TE,
             "user",
-            "0dc48c326b1c",
-            _ref_expr("_K_USER", "user_id"),
+            "f8fa0ff8342c",
+            _held_expr("_K_USER", "user_id"),
+            _HELD,
             _REF,
         ),
         _entry(
             _TE,
             "project",
-            "e7c55a5224e0",
-            _ref_expr("_K_PROJECT", "project_id"),
+            "6b07e0e345e4",
+            _held_expr("_K_PROJECT", "project_id"),
+            _HELD,
             _REF,
         ),
         _entry(
             _TE,
             "task",
-            "e01bbc00f698",
-            _ref_expr("_K_TASK", "task_id"),
+            "e5030d02f8d1",
+            _held_expr("_K_TASK", "task_id"),
+            _HELD,
             _REF,
         ),
-        _entry(_TE, "client", "67fbf2c785d0", _client, *_CLIENT_OF, _REF),
+        _entry(_TE, "client", "67fbf2c785d0", _client, *_CLIENT_OF, _HELD, _REF),
         _entry(
             projects.Project,
             "client",
-            "cd4791e41438",
-            _ref_expr("_K_CLIENT", "client_id"),
+            "fb9c375ae060",
+            _held_expr("_K_CLIENT", "client_id"),
+            _HELD,
             _REF,
         ),
         _entry(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -21,7 +22,17 @@ from strawberry.extensions import SchemaExtension
 
 from bench.memory import MemoryConnector
 from gateway.connectors.base import SourceConfig
-from gateway.models import Client, Kind, Project, Reference, Task, TimeEntry, User
+from gateway.models import (
+    ID_AND_NAME,
+    Client,
+    EmbeddedRef,
+    Kind,
+    Project,
+    Reference,
+    Task,
+    TimeEntry,
+    User,
+)
 from gateway.references import ReferenceStore
 from gateway.service import Gateway, SourceRuntime
 from schema import Context, HourglassSchema, Query, build_schema
@@ -86,7 +97,24 @@ def _entries(source: str, rng: random.Random, count: int) -> list[TimeEntry]:
                 raw=rng.choice([None, {"vendor": {"id": n, "ok": True}}]),
             )
         )
-    return out
+    return [_embedding(e) for e in out] if source == "a" else out
+
+
+def _embedding(entry: TimeEntry) -> TimeEntry:
+    """Source "a" embeds its user, client and project (linked to the client), as Harvest does,
+    with names other than the reference store's, so serving them shows in the results."""
+    found: dict[Kind, EmbeddedRef] = {}
+    if entry.user_id:
+        found[Kind.USER] = EmbeddedRef(User("a", entry.user_id, "Shown user"), ID_AND_NAME)
+    if entry.client_id:
+        found[Kind.CLIENT] = EmbeddedRef(Client("a", entry.client_id, "Shown client"), ID_AND_NAME)
+    if entry.project_id and entry.client_id:
+        shown = Project("a", entry.project_id, "Shown project", client_id=entry.client_id)
+        links = {Kind.CLIENT: found[Kind.CLIENT]}
+        found[Kind.PROJECT] = EmbeddedRef(shown, ID_AND_NAME | {"client_id"}, links)
+    elif entry.project_id:
+        found[Kind.PROJECT] = EmbeddedRef(Project("a", entry.project_id, "Shown"), ID_AND_NAME)
+    return replace(entry, embedded=found)
 
 
 def _bad_entries() -> list[TimeEntry]:

@@ -16,7 +16,7 @@ from gateway.connectors.clockify.payloads import (
     UserPayload,
 )
 from gateway.errors import UserInputError
-from gateway.models import Client, Project, Task, TimeEntry, User
+from gateway.models import ID_AND_NAME, Client, EmbeddedRef, Kind, Project, Task, TimeEntry, User
 from gateway.normalize import parse_datetime, parse_iso_duration
 
 
@@ -139,7 +139,35 @@ def report_entry(
         task_id=raw.get("taskId") or None,
         client_id=raw.get("clientId") or None,
         raw=raw,
+        embedded=report_embedded(source, raw),
     )
+
+
+def report_embedded(source: str, raw: ReportEntryPayload) -> dict[Kind, EmbeddedRef]:
+    """The names a detailed-report row carries next to its ids, as partial references.
+
+    They are what the report shows for the entry (the vendor's own view; acceptable should one
+    ever lag a rename). A row's client is its project's client, so the project links to it.
+    Clockify writes ``""`` for a missing name: nothing is embedded then.
+    """
+    found: dict[Kind, EmbeddedRef] = {}
+    if raw.get("userId") and raw.get("userName"):
+        found[Kind.USER] = EmbeddedRef(User(source, raw["userId"], raw["userName"]), ID_AND_NAME)
+    client_id, client_name = raw.get("clientId"), raw.get("clientName")
+    if client_id and client_name:
+        found[Kind.CLIENT] = EmbeddedRef(Client(source, client_id, client_name), ID_AND_NAME)
+    project_id, project_name = raw.get("projectId"), raw.get("projectName")
+    if project_id and project_name:
+        found[Kind.PROJECT] = _project_ref(Project(source, project_id, project_name), found)
+    return found
+
+
+def _project_ref(value: Project, found: dict[Kind, EmbeddedRef]) -> EmbeddedRef:
+    client = found.get(Kind.CLIENT)
+    if client is None:
+        return EmbeddedRef(value, ID_AND_NAME)
+    linked = Project(value.source, value.id, value.name, client_id=client.value.id)
+    return EmbeddedRef(linked, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
 
 
 def instant(value: datetime) -> str:

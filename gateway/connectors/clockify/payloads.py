@@ -77,8 +77,11 @@ class ReportEntryPayload(TypedDict, total=False):
     _id: str
     description: str | None
     userId: str
+    userName: str
     projectId: str | None
+    projectName: str
     clientId: str | None
+    clientName: str
     taskId: str | None
     billable: bool
     tags: list[ReportTagPayload]

@@ -7,12 +7,22 @@ from zoneinfo import ZoneInfo
 
 from gateway.connectors.harvest.payloads import (
     ClientPayload,
+    NamedRef,
     ProjectPayload,
     TaskPayload,
     TimeEntryPayload,
     UserPayload,
 )
-from gateway.models import Client, Project, Task, TimeEntry, User
+from gateway.models import (
+    ID_AND_NAME,
+    Client,
+    EmbeddedRef,
+    Kind,
+    Project,
+    Task,
+    TimeEntry,
+    User,
+)
 from gateway.normalize import (
     hours_to_seconds,
     local_to_utc,
@@ -120,4 +130,39 @@ def time_entry(
         created_at=parse_datetime(raw.get("created_at")),
         updated_at=parse_datetime(raw.get("updated_at")),
         raw=raw,
+        embedded=embedded(source, raw),
     )
+
+
+def embedded(source: str, raw: TimeEntryPayload) -> dict[Kind, EmbeddedRef]:
+    """The ``{id, name}`` objects Harvest embeds in an entry, as partial references.
+
+    The names are what Harvest shows on the entry; should they ever lag a rename, the entry
+    still shows what the vendor itself shows for it, which is acceptable. Harvest projects
+    belong to one client, so the entry's client is its project's client.
+    """
+    found: dict[Kind, EmbeddedRef] = {}
+    if (ref := _named(raw.get("user"))) is not None:
+        found[Kind.USER] = EmbeddedRef(User(source, *ref), ID_AND_NAME)
+    if (ref := _named(raw.get("task"))) is not None:
+        found[Kind.TASK] = EmbeddedRef(Task(source, *ref), ID_AND_NAME)
+    client_ref = _named(raw.get("client"))
+    if client_ref is not None:
+        found[Kind.CLIENT] = EmbeddedRef(Client(source, *client_ref), ID_AND_NAME)
+    if (ref := _named(raw.get("project"))) is not None:
+        found[Kind.PROJECT] = _project(source, ref, found.get(Kind.CLIENT))
+    return found
+
+
+def _project(source: str, ref: tuple[str, str], client: EmbeddedRef | None) -> EmbeddedRef:
+    if client is None:
+        return EmbeddedRef(Project(source, *ref), ID_AND_NAME)
+    value = Project(source, *ref, client_id=client.value.id)
+    return EmbeddedRef(value, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
+
+
+def _named(ref: NamedRef | None) -> tuple[str, str] | None:
+    """``(id, name)`` of an embedded object, or None when it is absent or unnamed."""
+    if not isinstance(ref, dict) or ref.get("id") is None or not ref.get("name"):
+        return None
+    return str(ref["id"]), ref["name"]

@@ -18,7 +18,7 @@ from gateway.connectors.toggl.payloads import (
     TimeEntryPayload,
     UserPayload,
 )
-from gateway.models import Client, Project, Task, TimeEntry, User
+from gateway.models import ID_AND_NAME, Client, EmbeddedRef, Kind, Project, Task, TimeEntry, User
 from gateway.normalize import parse_datetime
 
 
@@ -159,4 +159,14 @@ def _report_entry(
         task_id=_id(row.get("task_id")),
         updated_at=parse_datetime(item.get("at")),
         raw={**shared, **item},
+        embedded=_row_user(source, row),
     )
+
+
+def _row_user(source: str, row: ReportRowPayload) -> dict[Kind, EmbeddedRef]:
+    """A report row's ``username`` next to its ``user_id``: the user as the report shows it
+    (the vendor's own view of the entry; acceptable should it ever lag a rename)."""
+    user_id, name = _id(row.get("user_id")), row.get("username")
+    if user_id is None or not name:
+        return {}
+    return {Kind.USER: EmbeddedRef(User(source, user_id, name), ID_AND_NAME)}
