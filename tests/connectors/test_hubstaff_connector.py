@@ -135,7 +135,7 @@ async def test_references_by_id_push_the_ids_down(hub: tuple[HubstaffConnector, 
 async def test_pages_follow_next_page_start_id_until_it_is_absent(hub: tuple[HubstaffConnector, Any]) -> None:
     connector, app = hub
     before = len(await activity_queries(app))
-    found = await entries(connector, days_ago(7), days_ago(1))
+    found = await entries(connector, days_ago(13), days_ago(1))  # two 7-day windows
     pages = (await activity_queries(app))[before:]
     window = [dict(q) for q in pages if dict(q)["time_slot[stop]"] == f"{days_ago(0)}T00:00:00Z"]
     starts = [int(q["page_start_id"]) for q in window if "page_start_id" in q]
@@ -263,6 +263,47 @@ async def test_a_30_day_query_fetches_its_5_windows_concurrently(tmp_path: Path)
         await connector.aclose()
     assert thirty_calls >= 5  # five windows' worth of pages...
     assert watched.most >= 5  # ...asked for together, not one window after another
+
+
+def window_days(query: list[tuple[str, str]]) -> float:
+    params = dict(query)
+    start, stop = (datetime.fromisoformat(params[k].replace("Z", "+00:00")) for k in ("time_slot[start]", "time_slot[stop]"))
+    return (stop - start) / timedelta(days=1)
+
+
+async def test_the_latest_entries_are_read_in_growing_windows_and_cost_only_what_is_taken(
+    hub: tuple[HubstaffConnector, Any]
+) -> None:
+    # What the service's near week asks when a dashboard wants the latest entries: one day is
+    # read first, and the listing closed after 20 entries asks for nothing more.
+    connector, app = hub
+    near = TimeEntryQuery(date_from=days_ago(6))
+    before = len(await activity_queries(app))
+    listing = connector.time_entries(near)
+    latest = [await anext(listing) for _ in range(20)]
+    await listing.aclose()  # type: ignore[attr-defined]  # the merge closes it so
+    asked = (await activity_queries(app))[before:]
+    whole = await entries(connector, days_ago(6), TODAY)  # the same week, read to the end
+    drained = (await activity_queries(app))[before + len(asked):]
+    assert latest == whole[:20]
+    assert [window_days(q) for q in asked if "page_start_id" not in dict(q)] in ([1], [1, 2])  # 3 days hold 20
+    assert len(asked) < len(drained)
+    sizes = [window_days(q) for q in drained if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
+    assert sizes[:2] == [1, 2] and len(sizes) == 3 and sum(sizes) <= 7  # a day, two, the rest (up to four)
+
+
+@pytest.mark.parametrize(
+    ("first", "last"), [pytest.param(7, 1, id="a-whole-week"), pytest.param(6, None, id="the-near-week-to-now")]
+)
+async def test_growing_windows_give_the_same_sessions_as_one_7_day_window(
+    hub: tuple[HubstaffConnector, Any], monkeypatch: pytest.MonkeyPatch, first: int, last: int | None
+) -> None:
+    connector, _ = hub
+    query = TimeEntryQuery(date_from=days_ago(first), date_to=None if last is None else days_ago(last))
+    growing = [e async for e in connector.time_entries(query)]
+    monkeypatch.setattr(hubstaff_connector, "FIRST_WINDOW", timedelta(days=7))  # one window
+    single = [e async for e in connector.time_entries(query)]
+    assert len(growing) > 100 and growing == single  # same ids, spans, order
 
 
 async def test_daily_totals_cost_far_fewer_calls_and_agree_with_the_activities(
@@ -564,8 +605,8 @@ def fake_hubstaff(activities: list[dict[str, Any]], page_limit: int = 50) -> htt
         users = [v for k, v in parse_qsl(request.url.query.decode()) if k == "user_ids[]"]
         start, stop = (datetime.fromisoformat(query[k]) for k in ("time_slot[start]", "time_slot[stop]"))
         assert timedelta(0) < stop - start <= timedelta(days=7)
-        rows = [
-            a for a in activities
+        rows = [  # ascending id, as Hubstaff pages them
+            a for a in sorted(activities, key=lambda a: a["id"])
             if start <= datetime.fromisoformat(a["time_slot"]) < stop and (not users or str(a["user_id"]) in users)
             and a["id"] >= int(query.get("page_start_id", 0))
         ]
@@ -577,12 +618,12 @@ def fake_hubstaff(activities: list[dict[str, Any]], page_limit: int = 50) -> htt
     return httpx.MockTransport(handler)
 
 
-def long_session(first: datetime, slots: int, user: int = 7) -> list[dict[str, Any]]:
+def long_session(first: datetime, slots: int, user: int = 7, first_id: int = 1000) -> list[dict[str, Any]]:
     out = []
     for n in range(slots):
         at = first + timedelta(minutes=10 * n)
         stamp = at.strftime("%Y-%m-%dT%H:%M:%SZ")
-        out.append({"id": 1000 + n, "date": at.date().isoformat(), "time_slot": stamp, "starts_at": stamp,
+        out.append({"id": first_id + n, "date": at.date().isoformat(), "time_slot": stamp, "starts_at": stamp,
                     "user_id": user, "project_id": 5, "task_id": 23, "tracked": 600, "billable": True})
     return out
 
@@ -601,7 +642,7 @@ async def test_a_32_hour_session_is_one_entry_however_it_is_cut(
 ) -> None:
     monkeypatch.setattr(hubstaff_connector, "WINDOWS_AT_ONCE", at_once)
     start = datetime.combine(days_ago(10), datetime.min.time(), UTC) + timedelta(hours=20)
-    data = long_session(start, 6 * 32) + long_session(start - timedelta(hours=3), 6, user=8)
+    data = long_session(start, 6 * 32) + long_session(start - timedelta(hours=3), 6, user=8, first_id=900)
     entry = {**demo_source("http://hubstaff.fake"), "token_store": str(tmp_path / "t.json")}
     context = ConnectorContext(user_agent="test", transport=fake_hubstaff(data))
     connector = create_connector(CONFIG.model_validate(entry), context)

@@ -58,6 +58,7 @@ from gateway.connectors.hubstaff.windows import (
     chunks,
     day_ranges,
     floor_slot,
+    growing,
     reaches,
     split_at,
     stamp,
@@ -92,6 +93,7 @@ ACTIVITY_HISTORY = timedelta(days=180)  # "earliest date is 6 months ago"
 DAILY_WINDOW_DAYS = 31
 DAILY_HISTORY = timedelta(days=3 * 365)
 WINDOWS_AT_ONCE = 5
+FIRST_WINDOW = timedelta(days=1)  # the newest window of a range read in growing windows
 EDGE_STEP = timedelta(days=1)
 MAX_EDGE_STEPS = 7
 MAX_BUDGET_WAIT = 60.0
@@ -158,8 +160,7 @@ class HubstaffConnector:
         """Sessions overlapping ``span`` and starting before its end, newest first."""
         carry: list[ActivityPayload] = []  # sessions that may continue into the next batch
         spans = mapping.SpanMemo()
-        batches = chunks(windows(span, ACTIVITY_WINDOW), WINDOWS_AT_ONCE)
-        for number, batch in enumerate(batches):
+        for number, batch in enumerate(batches := _plan(span)):
             last = number == len(batches) - 1
             self._check_budget(len(batch))
             fetched = await asyncio.gather(*(self._activities(w, filters) for w in batch))
@@ -515,6 +516,26 @@ def create_connector(
     )
     upstream = Upstream(config.name, client, statuses=STATUSES)
     return HubstaffConnector(config, upstream, limiter, provider, token_client)
+
+
+def _plan(span: Window) -> list[list[Window]]:
+    """The windows to fetch, newest first, in batches fetched one after another (each batch's
+    windows at once), each only once the caller has taken every session before it.
+
+    A range that fits one window is what "the latest entries" ask (the service's near week,
+    read newest first by a merge that stops early), so it is read in growing windows: a day,
+    then two, then four. The latest 50 entries usually lie in the first day, which is one or
+    two pages where the whole week is six to eight, and the merge closes this listing before
+    the next window is asked for. Pages of one window come one after another anyway
+    (``page_start_id``), so a caller that does read the whole week waits about as many round
+    trips as before, for a page or two more (each window's last page is a partial one).
+    A longer range is read whole (a month report) or is the far part of a listing: its 7-day
+    windows are fetched ``WINDOWS_AT_ONCE`` at a time, so it costs the pages of one window in
+    wall time and the fewest windows in calls.
+    """
+    if span.stop - span.start <= ACTIVITY_WINDOW:
+        return [[w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW)]
+    return chunks(windows(span, ACTIVITY_WINDOW), WINDOWS_AT_ONCE)
 
 
 def _id_params(name: str, ids: Iterable[str] | None) -> Params:

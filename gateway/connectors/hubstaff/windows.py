@@ -34,6 +34,17 @@ def windows(span: Window, size: timedelta) -> list[Window]:
     return out
 
 
+def growing(span: Window, first: timedelta, largest: timedelta) -> list[Window]:
+    """``span`` cut into windows newest first, the first ``first`` long and each next one twice
+    the one before (at most ``largest``), aligned on its end."""
+    out: list[Window] = []
+    stop, size = span.stop, first
+    while stop > span.start:
+        out.append(Window(max(span.start, stop - size), stop))
+        stop, size = stop - size, min(size * 2, largest)
+    return out
+
+
 def chunks(items: list[Window], size: int) -> list[list[Window]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
