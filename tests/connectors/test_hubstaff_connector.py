@@ -306,6 +306,22 @@ async def test_growing_windows_give_the_same_sessions_as_one_7_day_window(
     assert len(growing) > 100 and growing == single  # same ids, spans, order
 
 
+async def test_a_month_to_today_is_cut_on_whole_days_with_the_same_sessions(
+    hub: tuple[HubstaffConnector, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cut where a walk of the month's days cuts it (the fewest pages bench/truth.py counts),
+    # not 7 days back from the clock; the sessions are the same either way.
+    connector, app = hub
+    before = len(await activity_queries(app))
+    by_day = await entries(connector, days_ago(29), TODAY)
+    asked = [dict(q) for q in (await activity_queries(app))[before:] if "page_start_id" not in dict(q)]
+    starts = sorted({q["time_slot[start]"] for q in asked if "user_ids[]" not in q})
+    assert starts == [f"{days_ago(29)}T00:00:00Z"] + [f"{days_ago(n)}T00:00:00Z" for n in (27, 20, 13, 6)]
+    monkeypatch.setattr(hubstaff_connector, "_whole_days", lambda span, _: hubstaff_connector.windows(span, timedelta(days=7)))
+    from_the_clock = await entries(connector, days_ago(29), TODAY)
+    assert len(by_day) > 1000 and by_day == from_the_clock
+
+
 async def test_daily_totals_cost_far_fewer_calls_and_agree_with_the_activities(
     hub: tuple[HubstaffConnector, Any]
 ) -> None:

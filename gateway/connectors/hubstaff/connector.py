@@ -153,14 +153,18 @@ class HubstaffConnector:
         filters = _id_params("user_ids[]", query.user_ids) + _id_params(
             "project_ids[]", query.project_ids
         )
-        async for session in self._sessions(span, filters):
+        days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
+        async for session in self._sessions(span, _plan(span, ceil_slot(days_end)), filters):
             yield mapping.time_entry(self.source, session)
 
-    async def _sessions(self, span: Window, filters: Params) -> AsyncIterator[Session]:
-        """Sessions overlapping ``span`` and starting before its end, newest first."""
+    async def _sessions(
+        self, span: Window, batches: list[list[Window]], filters: Params
+    ) -> AsyncIterator[Session]:
+        """Sessions overlapping ``span`` and starting before its end, newest first, read from
+        ``batches`` (windows tiling ``span``, newest first)."""
         carry: list[ActivityPayload] = []  # sessions that may continue into the next batch
         spans = mapping.SpanMemo()
-        for number, batch in enumerate(batches := _plan(span)):
+        for number, batch in enumerate(batches):
             last = number == len(batches) - 1
             self._check_budget(len(batch))
             fetched = await asyncio.gather(*(self._activities(w, filters) for w in batch))
@@ -232,6 +236,9 @@ class HubstaffConnector:
         stop = min(ceil_slot(stop), self._horizon())
         return Window(start, stop) if start < stop else None
 
+    def _today(self) -> date:
+        return self._now().astimezone(self._zone).date()
+
     def _midnight(self, day: date) -> datetime:
         return datetime.combine(day, clock_time(), tzinfo=self._zone).astimezone(UTC)
 
@@ -275,7 +282,7 @@ class HubstaffConnector:
     async def daily_totals(self, query: TimeEntryQuery) -> AsyncIterator[DailyTotal]:
         """Tracked seconds per user, project, task and day from ``activities/daily`` — for
         callers that need totals, not sessions (a month is one call instead of five windows)."""
-        today = self._now().astimezone(self._zone).date()
+        today = self._today()
         first = max(query.date_from or today - DAILY_HISTORY, today - DAILY_HISTORY)
         last = min(query.date_to or today, today)
         if first > last:
@@ -518,9 +525,10 @@ def create_connector(
     return HubstaffConnector(config, upstream, limiter, provider, token_client)
 
 
-def _plan(span: Window) -> list[list[Window]]:
+def _plan(span: Window, days_end: datetime) -> list[list[Window]]:
     """The windows to fetch, newest first, in batches fetched one after another (each batch's
     windows at once), each only once the caller has taken every session before it.
+    ``days_end`` is the end of the organization's last day asked for (``to``, or today).
 
     A range that fits one window is what "the latest entries" ask (the service's near week,
     read newest first by a merge that stops early), so it is read in growing windows: a day,
@@ -535,7 +543,25 @@ def _plan(span: Window) -> list[list[Window]]:
     """
     if span.stop - span.start <= ACTIVITY_WINDOW:
         return [[w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW)]
-    return chunks(windows(span, ACTIVITY_WINDOW), WINDOWS_AT_ONCE)
+    return chunks(_whole_days(span, days_end), WINDOWS_AT_ONCE)
+
+
+def _whole_days(span: Window, days_end: datetime) -> list[Window]:
+    """``span`` in 7-day windows cut on whole organization days, counted back from the end of
+    the last day asked for even when that is still to come (only its past part is asked):
+    a month to today is cut where a walk of its days would cut it, and every window but the
+    newest asks the same slots all day long rather than ones that move with the clock. Where
+    that would take one window more than cutting back from ``span``'s end, the latter wins.
+
+    Either cut costs the same pages in the long run: each window's last page is a partial one,
+    wherever the cut falls; what matters is the number of windows, which this never raises.
+    """
+    from_now = windows(span, ACTIVITY_WINDOW)
+    if days_end <= span.stop:
+        return from_now
+    cut = windows(Window(span.start, days_end), ACTIVITY_WINDOW)
+    by_day = [Window(w.start, min(w.stop, span.stop)) for w in cut if w.start < span.stop]
+    return by_day if len(by_day) <= len(from_now) else from_now
 
 
 def _id_params(name: str, ids: Iterable[str] | None) -> Params:
