@@ -6,12 +6,15 @@
 - Lists page with ``page_start_id``/``page_limit`` (``gateway.pagination.start_id``), at the
   largest page size Hubstaff serves (500), so every reference kind is one or two calls.
 - There is no time-entry list. Entries are sessions rebuilt from 10-minute activities
-  (``mapping.sessions``). ``time_slot`` ranges may span at most 7 days, so a range is cut into
-  7-day windows, newest first, fetched ``WINDOWS_AT_ONCE`` at a time concurrently; a session
-  crossing a window boundary is held back until the window before it has arrived, and one
-  crossing the query's edges is followed into the neighbouring day(s), so a session is always
-  whole and keeps one id whatever range it is asked through. Sessions come out newest first,
-  so a caller that wants only the latest entries stops after the first batch.
+  (``mapping.sessions``). ``time_slot`` ranges may span at most 7 days and pages come in id
+  (creation) order, so a range is cut into windows read newest first (``_plan``): a range of
+  a week or less (the latest entries) in growing windows of 1, 2 and 4 days, one at a time; a
+  longer one in 7-day windows on whole days, ``WINDOWS_AT_ONCE`` fetched concurrently. A
+  session crossing a window boundary is held back until the window before it has arrived,
+  and one crossing the query's edges is followed into the neighbouring day(s), so a session
+  is always whole and keeps one id whatever range it is asked through. Sessions come out
+  newest first, and the next window is asked for only when the caller wants more, so a
+  caller that wants only the latest entries stops after the first window or two.
 - Per-day totals come from ``activities/daily`` (31 days per call, pre-aggregated):
   :meth:`HubstaffConnector.daily_totals` costs one call a month instead of a few a week.
 - Filters ``from``/``to``, user ids and project ids are pushed down; ``running`` needs no call
