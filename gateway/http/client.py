@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -48,10 +49,40 @@ def build_client(
     if breaker is not None:
         stack = BreakerTransport(stack, breaker)
     stack = CoalescingTransport(stack)
-    return httpx.AsyncClient(
+    return _CookielessClient(
         base_url=options.base_url,
         auth=auth,
         transport=stack,
         headers={"User-Agent": options.user_agent, "Accept": "application/json"},
         follow_redirects=False,
     )
+
+
+class _NoCookies(httpx.Cookies):
+    """A jar that never fills: ``Set-Cookie`` answers are not stored, so none is sent back."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class _CookielessClient(httpx.AsyncClient):
+    """An ``httpx.AsyncClient`` that keeps no cookies.
+
+    Every vendor authenticates with headers our layers set (tokens, API keys), and a vendor's
+    session cookie sent back would be state no layer controls (and outside the coalescing
+    key's credentials). Skipping httpx's jar also saves its per-response work: it builds a
+    ``urllib`` request and an ``email`` message from every response's headers to look for
+    ``Set-Cookie``.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._none = _NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._none
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        raise TypeError("upstream clients keep no cookies")

@@ -12,18 +12,18 @@ import asyncio
 import httpx
 
 _BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
-_KEY_HEADERS = ("authorization", "x-api-key", "harvest-account-id", "cookie")
+_KEY_HEADERS = frozenset({b"authorization", b"x-api-key", b"harvest-account-id", b"cookie"})
 
 
 class CoalescingTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self._inner = inner
-        self._inflight: dict[tuple[str, ...], asyncio.Future[httpx.Response]] = {}
+        self._inflight: dict[tuple[object, ...], asyncio.Future[httpx.Response]] = {}
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method != "GET":
             return await self._inner.handle_async_request(request)
-        key = (str(request.url), *(request.headers.get(h, "") for h in _KEY_HEADERS))
+        key = _key(request)
         leader = self._inflight.get(key)
         if leader is not None:
             try:
@@ -34,14 +34,15 @@ class CoalescingTransport(httpx.AsyncBaseTransport):
                 # the leader's caller went away mid-flight: ask upstream ourselves
         return await self._lead(key, request)
 
-    async def _lead(self, key: tuple[str, ...], request: httpx.Request) -> httpx.Response:
+    async def _lead(self, key: tuple[object, ...], request: httpx.Request) -> httpx.Response:
         future: asyncio.Future[httpx.Response] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
             response = await self._inner.handle_async_request(request)
             await response.aread()
             future.set_result(response)
-            return _copy(response, request)
+            # The leader keeps the original (its body is read); each follower gets a copy.
+            return response
         except asyncio.CancelledError:
             future.cancel()
             raise
@@ -54,6 +55,14 @@ class CoalescingTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self._inner.aclose()
+
+
+def _key(request: httpx.Request) -> tuple[object, ...]:
+    """The URL and every credential header (raw bytes, in order): one pass over the headers."""
+    credentials = tuple(
+        (name.lower(), value) for name, value in request.headers.raw if name.lower() in _KEY_HEADERS
+    )
+    return (str(request.url), credentials)
 
 
 def _copy(response: httpx.Response, request: httpx.Request) -> httpx.Response:

@@ -16,6 +16,9 @@ depend on:
   the connect), ``read`` -> ``sock_read`` (between any two reads, headers and body alike).
   aiohttp has no write timeout; our request bodies are small JSON that the socket buffer takes
   at once, and the read timeout starts when the request is sent.
+
+Bodies are read whole before the response is returned (every caller reads them whole anyway:
+coalesced GETs and ``Upstream``), so the body is inside the attempt's deadline and retries.
 """
 
 from __future__ import annotations
@@ -29,7 +32,6 @@ import aiohttp
 import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport
-from httpx_aiohttp.transport import AiohttpResponseStream
 
 # Most specific first: the first matching row wins. What httpcore raises for the same event.
 _FAILURES: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
@@ -58,24 +60,6 @@ def _mapped(request: httpx.Request) -> Iterator[None]:
             if isinstance(exc, source):
                 raise target(str(exc) or type(exc).__name__, request=request) from exc
         raise
-
-
-class _Body(AiohttpResponseStream):
-    """The response body, read through aiohttp with failures mapped; ``aclose`` releases the
-    connection to the pool (or drops it if the body was not read to the end)."""
-
-    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
-        super().__init__(response)
-        self._request = request
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _mapped(self._request):
-            async for chunk in self._aiohttp_response.content.iter_chunked(self.CHUNK_SIZE):
-                yield chunk
-
-    async def aclose(self) -> None:
-        with _mapped(self._request):
-            self._aiohttp_response.release()
 
 
 class AiohttpNetwork(AiohttpTransport):
@@ -108,7 +92,7 @@ class AiohttpNetwork(AiohttpTransport):
             self.client = self.get_client()
         headers = [(k, v) for k, v in request.headers.multi_items() if k != "transfer-encoding"]
         with _mapped(request):
-            response = await self.client.request(
+            async with self.client.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
                 headers=headers,
@@ -116,14 +100,18 @@ class AiohttpNetwork(AiohttpTransport):
                 allow_redirects=False,
                 compress=False,
                 timeout=_timeout(request.extensions.get("timeout", {})),
-            ).__aenter__()
+            ) as response:
+                # Read whole here: the body comes under the attempt's bounds (and its retries),
+                # the connection goes back to the pool at once, and httpx reads one chunk
+                # instead of a chain of async generators over aiohttp's stream.
+                body = await response.read()
         extensions: dict[str, Any] = {"http_version": b"HTTP/1.1"}
         if response.reason:
             extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
         return httpx.Response(
             status_code=response.status,
             headers=response.raw_headers,
-            stream=_Body(response, request),
+            stream=httpx.ByteStream(body),
             request=request,
             extensions=extensions,
         )

@@ -132,7 +132,8 @@ async def test_aclose_closes_the_session(root: str) -> None:
     assert session is not None and getattr(session, "closed", False)
 
 
-async def test_the_stack_fails_a_slow_vendor_at_the_request_deadline(root: str) -> None:
+@pytest.mark.parametrize("path", ["/slow", "/stall"], ids=["no-headers", "body-stalls"])
+async def test_the_stack_fails_a_slow_vendor_at_the_request_deadline(root: str, path: str) -> None:
     client = build_client(
         ClientOptions(base_url=root, user_agent="t"),
         limiter=SlidingWindowLimiter(100, 1),
@@ -141,6 +142,6 @@ async def test_the_stack_fails_a_slow_vendor_at_the_request_deadline(root: str) 
     upstream = Upstream("slowvendor", client)
     started = time.monotonic()
     with deadline_scope(0.4), pytest.raises(UpstreamUnavailable, match="did not answer in time"):
-        await upstream.get("/slow")
+        await upstream.get(path)
     assert time.monotonic() - started < 1.5
     await upstream.aclose()
