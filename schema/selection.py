@@ -57,14 +57,14 @@ class Needs:
     """What a selection on a reference reads: model attributes, and linked references' needs."""
 
     attrs: frozenset[str]
-    links: tuple[tuple[Kind, Needs], ...] = ()
+    links: tuple[tuple[Kind, str, Needs], ...] = ()  # (kind, id attribute, its needs)
 
 
 def needs(kind: Kind, selected: SelectedField) -> Needs | None:
     """What answering ``selected`` (a ``kind`` field) reads, or None when only the full object
     will do: any field not known to be answerable, and any field carrying a directive."""
     attrs: set[str] = set()
-    links: list[tuple[Kind, Needs]] = []
+    links: list[tuple[Kind, str, Needs]] = []
     for sub in _fields(selected.selections):
         link = _LINKS.get(kind, {}).get(sub.name)
         if sub.directives or (sub.name not in _ANSWERS and link is None):
@@ -76,16 +76,18 @@ def needs(kind: Kind, selected: SelectedField) -> Needs | None:
         if inner is None:
             return None
         attrs.add(link[1])
-        links.append((link[0], inner))
+        links.append((link[0], link[1], inner))
     return Needs(frozenset(attrs), tuple(links))
 
 
 def covers(ref: EmbeddedRef | None, need: Needs) -> bool:
-    """Whether ``ref`` holds everything ``need`` reads, links included."""
-    return (
-        ref is not None
-        and need.attrs <= ref.holds
-        and all(covers(ref.links.get(kind), inner) for kind, inner in need.links)
+    """Whether ``ref`` holds everything ``need`` reads, links included: a link it does not
+    embed is covered only when it holds the link's id as None (a project without a client)."""
+    if ref is None or not need.attrs <= ref.holds:
+        return False
+    return all(
+        covers(ref.links[kind], inner) if kind in ref.links else getattr(ref.value, attr) is None
+        for kind, attr, inner in need.links
     )
 
 

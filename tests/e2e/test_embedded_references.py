@@ -10,11 +10,13 @@ import httpx
 import pytest
 
 from gateway.settings import settings_from_dict
+from gateway.simulators import clockify
 from gateway.simulators.harvest import create_app, demo_source
 from gateway.simulators.kit import SimulatorConfig
 from tests.conftest import app_client, gql
 
 DASHBOARD = "user { name } project { name client { name } }"
+WORKSPACE = "/api/v1/workspaces/65f1c0de4b7a2e3d9c8b1a01"
 FULL = "user { name email } project { name code client { name currency } }"
 
 
@@ -35,21 +37,30 @@ def simulator() -> Any:
     return create_app(SimulatorConfig(seed=3, today=date(2026, 3, 16)))
 
 
-async def nodes(simulator: Any, fields: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """A cold gateway's first 50 entries with ``fields``, and the upstream paths it called."""
+async def nodes(
+    simulator: Any, fields: str, source: Any = demo_source, args: str = "first: 50"
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """A cold gateway's entries with ``fields``, and the upstream paths it called."""
     transport = Counting(simulator)
-    settings = settings_from_dict({"sources": [demo_source("http://h")]}, environ={})
-    async with app_client(settings, {"harvest-demo": transport}) as client:
-        body = await gql(client, f"{{ timeEntries(first: 50) {{ nodes {{ id {fields} }} }} }}")
+    config = source("http://h")
+    settings = settings_from_dict({"sources": [config]}, environ={})
+    async with app_client(settings, {config["name"]: transport}) as client:
+        body = await gql(client, f"{{ timeEntries({args}) {{ nodes {{ id {fields} }} }} }}")
     assert "errors" not in body, body
     found: list[dict[str, Any]] = body["data"]["timeEntries"]["nodes"]
     return found, transport.paths
 
 
-def names(found: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+def names(found: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """(user, project, client) names; None where the entry or its project has none."""
     return [
-        (n["user"]["name"], n["project"]["name"], n["project"]["client"]["name"]) for n in found
+        (name(n["user"]), name(n["project"]), name((n["project"] or {}).get("client")))
+        for n in found
     ]
+
+
+def name(ref: dict[str, Any] | None) -> str | None:
+    return None if ref is None else str(ref["name"])
 
 
 async def test_the_dashboard_reads_embedded_names_with_one_call(simulator: Any) -> None:
@@ -66,3 +77,16 @@ async def test_an_email_brings_the_users_call_back(simulator: Any) -> None:
     assert set(paths) == {"/v2/time_entries", "/v2/users"}
     assert [n["user"] for n in with_email] == [n["user"] for n in full]
     assert all(n["user"]["email"] for n in with_email)
+
+
+async def test_clockify_report_rows_answer_the_dashboard_without_projects_or_clients() -> None:
+    app = clockify.create_app(SimulatorConfig(seed=3, today=date(2026, 3, 16)))
+    args = 'first: 50, from: "2026-03-01", to: "2026-03-10"'
+    dashboard, paths = await nodes(app, DASHBOARD, clockify.demo_source, args)
+    full, full_paths = await nodes(app, FULL, clockify.demo_source, args)
+    called = {p.rsplit("/", 1)[-1] for p in paths}
+    assert not called & {"projects", "clients"} and {"projects", "clients"} <= {
+        p.rsplit("/", 1)[-1] for p in full_paths
+    }
+    assert paths.count(f"{WORKSPACE}/users") == 1  # the plan's member count, shared
+    assert len(dashboard) == 50 and names(dashboard) == names(full)

@@ -1,12 +1,18 @@
-"""The coverage rule: an embedded reference answers a selection only if it holds all it reads."""
+"""The coverage rule: an embedded reference answers a selection only if it holds all it reads,
+and a page serves a source's embedded references only if all its entries naming one embed it."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from strawberry.types.nodes import InlineFragment, SelectedField
 
-from gateway.models import ID_AND_NAME, Client, EmbeddedRef, Kind, Project, User
+from gateway.models import ID_AND_NAME, Client, EmbeddedRef, Kind, Project, TimeEntry, User
+from gateway.service import Gateway
+from schema.context import Context
 from schema.selection import covers, needs
+from schema.time_entries import _choose
 
 
 def field(
@@ -83,3 +89,55 @@ def test_coverage(
 ) -> None:
     need = needs(kind, selected)
     assert (need is not None and covers(ref, need)) is covered
+
+
+NO_CLIENT = EmbeddedRef(Project("h", "p1", "Site"), ID_AND_NAME | {"client_id"})
+
+
+@pytest.mark.parametrize(
+    ("ref", "covered"),
+    [
+        pytest.param(NO_CLIENT, True, id="known-to-have-no-client"),
+        pytest.param(BARE, False, id="client-unknown"),
+    ],
+)
+def test_a_project_known_to_have_no_client_answers_client_as_null(
+    ref: EmbeddedRef, covered: bool
+) -> None:
+    need = needs(Kind.PROJECT, field("project", field("client", field("name"))))
+    assert need is not None and covers(ref, need) is covered
+
+
+def entry(source: str, n: int, embeds: bool = True) -> TimeEntry:
+    user = EmbeddedRef(User(source, f"u{n}", "Shown"), ID_AND_NAME)
+    return TimeEntry(
+        source, f"e{n}", date(2026, 3, 1), 60, user_id=f"u{n}",
+        embedded={Kind.USER: user} if embeds else {},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("entries", "served", "loaded"),
+    [
+        pytest.param([entry("h", 1), entry("h", 2)], ["e1", "e2"], [], id="all-embed"),
+        pytest.param([entry("h", 1), entry("h", 2, False)], [], ["e1", "e2"], id="one-missing"),
+        pytest.param(
+            [entry("h", 1), entry("k", 2), entry("k", 3, False)], ["e1"], ["e2", "e3"], id="mixed"
+        ),
+    ],
+)
+async def test_a_source_is_served_embedded_only_if_every_entry_naming_one_embeds_it(
+    entries: list[TimeEntry], served: list[str], loaded: list[str]
+) -> None:
+    ctx = Context(Gateway({}))
+    need = needs(Kind.USER, field("user", field("name")))
+    rest = _choose(ctx, Kind.USER, "user_id", entries, need)
+    assert [e.id for e in rest] == loaded
+    assert [e.id for e in entries if (Kind.USER, id(e)) in ctx.embedded] == served
+
+
+async def test_a_page_needing_the_full_reference_withdraws_an_earlier_choice() -> None:
+    ctx, shared = Context(Gateway({})), [entry("h", 1)]
+    _choose(ctx, Kind.USER, "user_id", shared, needs(Kind.USER, field("user", field("name"))))
+    _choose(ctx, Kind.USER, "user_id", shared, needs(Kind.USER, field("user", field("email"))))
+    assert ctx.embedded == {}

@@ -158,13 +158,19 @@ def report_embedded(source: str, raw: ReportEntryPayload) -> dict[Kind, Embedded
         found[Kind.CLIENT] = EmbeddedRef(Client(source, client_id, client_name), ID_AND_NAME)
     project_id, project_name = raw.get("projectId"), raw.get("projectName")
     if project_id and project_name:
-        found[Kind.PROJECT] = _project_ref(Project(source, project_id, project_name), found)
+        found[Kind.PROJECT] = _project_ref(
+            Project(source, project_id, project_name), client_id, found
+        )
     return found
 
 
-def _project_ref(value: Project, found: dict[Kind, EmbeddedRef]) -> EmbeddedRef:
+def _project_ref(
+    value: Project, raw_client_id: str | None, found: dict[Kind, EmbeddedRef]
+) -> EmbeddedRef:
+    if not raw_client_id:  # no client on the row: none on its project either
+        return EmbeddedRef(value, ID_AND_NAME | {"client_id"})
     client = found.get(Kind.CLIENT)
-    if client is None:
+    if client is None:  # a client id without a name: whether the project has it is unknown
         return EmbeddedRef(value, ID_AND_NAME)
     linked = Project(value.source, value.id, value.name, client_id=client.value.id)
     return EmbeddedRef(linked, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
