@@ -58,6 +58,10 @@ def build_client(
     )
 
 
+# Distinct request paths remembered per client (ids in paths make the set open-ended).
+_MERGED_URLS = 512
+
+
 class _NoCookies(httpx.Cookies):
     """A jar that never fills: ``Set-Cookie`` answers are not stored, so none is sent back."""
 
@@ -78,6 +82,26 @@ class _CookielessClient(httpx.AsyncClient):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._none = _NoCookies()
+        self._urls: dict[str, httpx.URL] = {}
+        self._urls_base = self.base_url
+
+    def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
+        """httpx's join of ``base_url`` and a path, remembered per path string.
+
+        httpx parses and validates the path, then the whole joined URL, on every request: a
+        tenth of the stack's CPU per page at 2,000 pages/s. Connectors ask for the same few
+        paths over and over, and ``httpx.URL`` is immutable, so the join is kept (per client,
+        bounded, forgotten if ``base_url`` changes).
+        """
+        if not isinstance(url, str):
+            return super()._merge_url(url)
+        if self._urls_base is not self.base_url or len(self._urls) >= _MERGED_URLS:
+            self._urls.clear()
+            self._urls_base = self.base_url
+        merged = self._urls.get(url)
+        if merged is None:
+            merged = self._urls[url] = super()._merge_url(url)
+        return merged
 
     @property
     def cookies(self) -> httpx.Cookies:

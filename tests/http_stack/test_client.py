@@ -28,3 +28,39 @@ async def test_set_cookie_is_not_sent_back() -> None:
         with pytest.raises(TypeError):
             client.cookies = {"session": "abc"}  # type: ignore[assignment]
     assert seen == [None, None]
+
+
+def _client(base_url: str) -> httpx.AsyncClient:
+    return build_client(
+        ClientOptions(base_url=base_url, user_agent="t"),
+        limiter=SlidingWindowLimiter(100, 1),
+        transport=httpx.MockTransport(lambda request: httpx.Response(200)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "params", "expected"),
+    [
+        ("http://v.test/v2/", "clients", None, "http://v.test/v2/clients"),
+        ("http://v.test/v2", "/clients", None, "http://v.test/v2/clients"),
+        ("http://v.test/v2/", "clients", {"page": 2}, "http://v.test/v2/clients?page=2"),
+        ("http://v.test/v2/", "a b", None, "http://v.test/v2/a%20b"),
+        ("http://v.test/v2/", "https://id.test/token", None, "https://id.test/token"),
+    ],
+)
+async def test_request_urls_join_the_base_url_as_httpx_does(
+    base: str, path: str, params: dict[str, int] | None, expected: str
+) -> None:
+    plain = httpx.AsyncClient(base_url=base)
+    async with _client(base) as client:
+        for _ in range(2):  # the second join is the remembered one
+            url = client.build_request("GET", path, params=params).url
+            assert url == plain.build_request("GET", path, params=params).url
+            assert str(url) == expected
+
+
+async def test_a_new_base_url_forgets_the_joined_urls() -> None:
+    async with _client("http://v.test/v2/") as client:
+        assert str(client.build_request("GET", "x").url) == "http://v.test/v2/x"
+        client.base_url = httpx.URL("http://w.test/v3/")
+        assert str(client.build_request("GET", "x").url) == "http://w.test/v3/x"
