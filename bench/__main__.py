@@ -50,8 +50,7 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
   process (`bench/load.py`: aiohttp, keep-alive, N workers, 1 s warm-up then {seconds:.0f} s); the
   bare endpoint (`bench/bare.py`) is FastAPI under the same uvicorn settings answering the
   exact JSON the gateway returned.
-- **Upstream stack**: `build_client`'s full layered stack with an unlimited limiter, 50
-  concurrent requests for one Harvest simulator page over loopback (no added latency).
+- {stack}
 """
 
 
@@ -76,7 +75,12 @@ def main(argv: Sequence[str] | None = None) -> None:
         "",
         "## Method",
         "",
-        METHOD.format(runs=runs, latency=LATENCY_MS, seconds=throughput.SECONDS),
+        METHOD.format(
+            runs=runs,
+            latency=LATENCY_MS,
+            seconds=throughput.SECONDS,
+            stack=stack.METHOD.replace("\n", "\n  "),
+        ),
     ]
     OUT.write_text("\n".join(header + sections) + "\n")
     print(OUT.read_text())
@@ -166,21 +170,22 @@ def _throughput(loads: list[list[throughput.Load]]) -> list[str]:
 
 def _stack(figures: list[list[stack.StackFigure]]) -> list[str]:
     out = [
-        "## Upstream HTTP stack: simulator pages/s at concurrency 50",
+        "## Upstream HTTP stack: pages/s at concurrency 50",
         "",
-        "| network | pages/s | p50 | p99 | failures |",
-        "|---|---|---|---|---|",
+        "| client -> server | pages/s | p50 | p99 | failures | client CPU per page |",
+        "|---|---|---|---|---|---|",
     ]
     for name in [f.network for f in figures[0]]:
 
         def match(i: Any, n: str = name) -> bool:
             return bool(i.network == n)
 
-        rate, p50, p99 = (
-            _median_by(figures, match, f) for f in ("pages_per_second", "p50_ms", "p99_ms")
-        )
+        fields = ("pages_per_second", "p50_ms", "p99_ms", "client_cpu_us")
+        rate, p50, p99, cpu = (_median_by(figures, match, f) for f in fields)
         failures = sum(f.failures for run in figures for f in run if f.network == name)
-        out.append(f"| {name} | {rate:.0f} | {p50:.0f} ms | {p99:.0f} ms | {failures} |")
+        out.append(
+            f"| {name} | {rate:.0f} | {p50:.0f} ms | {p99:.0f} ms | {failures} | {cpu:.0f} us |"
+        )
     return [*out, ""]
 
 

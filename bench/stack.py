@@ -30,17 +30,18 @@ SIMULATOR = "Harvest simulator"
 PAGE_SERVER = "recorded page, raw ASGI"
 
 METHOD = f"""\
-**Upstream stack**: `build_client`'s full layered stack (coalescing, retry, rate limit with an
-unlimited limiter, per-attempt deadline, network), {CONCURRENCY} concurrent workers for
-{SECONDS:.0f} s after a {WARMUP:.0f} s warm-up, each request a distinct query of the same page (so
-coalescing merges none), over loopback; the bench process runs the stack on uvloop, as the
-gateway does under uvicorn. Two servers, each its own process: the Harvest simulator
-(`GET /v2/clients`, no added latency, limits lifted), and the same page's recorded bytes served
-by a raw ASGI app under uvicorn with uvloop and httptools (`bench/page_server.py`). On 2
-cores the simulator (FastAPI: routing, auth, rate limiting, serialising per request) competes
-with the load for CPU and can be the ceiling; the raw-aiohttp rows (no httpx, no layers) show
-each server's ceiling on this machine, and the page server's stack row measures the stack.
-`client CPU` is the bench process's CPU time per page (the stack's own cost)."""
+**Upstream stack**: `build_client`'s full layered stack (coalescing, retry, rate limit with
+an unlimited limiter, per-attempt deadline, network), {CONCURRENCY} concurrent workers for \
+{SECONDS:.0f} s after a {WARMUP:.0f} s warm-up,
+each request a distinct query of the same page (so coalescing merges none), over loopback.
+The bench process runs the stack on uvloop, as the gateway does under uvicorn (`loop="auto"`).
+Two servers, each its own process: the Harvest simulator (`GET /v2/clients`, no added
+latency, limits lifted), and that page's recorded bytes served by a raw ASGI app under uvicorn
+with uvloop and httptools (`bench/page_server.py`). On 2 cores the simulator (FastAPI:
+routing, auth, rate limiting, serialising, per request) competes with the load for CPU and
+can be the ceiling: the raw-aiohttp rows (no httpx, no layers) show each server's ceiling on
+this machine, and the stack's row against the page server measures the stack. Client CPU per
+page is the bench process's CPU time over the recorded window divided by the pages."""
 
 
 @dataclass
@@ -158,24 +159,25 @@ def measure() -> list[StackFigure]:
     # Harvest allows 100 requests per 15 s: lifted (bench.simulate), the stack is measured.
     simulator = [sys.executable, "-m", "bench.simulate", "harvest", str(sim_port), "0"]
     sim, page = f"http://127.0.0.1:{sim_port}", f"http://127.0.0.1:{page_port}"
-    figures = []
+    stack, raw = "stack over aiohttp (gateway.http.network)", "raw aiohttp, no stack"
     with process(simulator, f"{sim}/_simulator/stats"), tempfile.TemporaryDirectory() as tmp:
         body = Path(tmp) / "page.json"
         body.write_bytes(_record(sim))
-        stack, pool = "stack over aiohttp (gateway.http.network)", "stack over httpx's default pool"
-        raw = "raw aiohttp, no stack"
-        figures += [
-            run(_stack(sim, httpx.AsyncHTTPTransport(limits=limits), f"{pool} -> {SIMULATOR}")),
-            run(_stack(sim, default_network(CONCURRENCY), f"{stack} -> {SIMULATOR}")),
-            run(_raw(sim, f"{raw} -> {SIMULATOR}")),
-        ]
         server = [sys.executable, "-m", "bench.page_server", str(page_port), str(body)]
         with process(server, f"{page}/"):
-            figures += [
+            figures = [
                 run(_stack(page, default_network(CONCURRENCY), f"{stack} -> {PAGE_SERVER}")),
                 run(_raw(page, f"{raw} -> {PAGE_SERVER}")),
             ]
-    return figures
+        pool = httpx.AsyncHTTPTransport(limits=limits)
+        return [
+            *figures,
+            run(_stack(sim, default_network(CONCURRENCY), f"{stack} -> {SIMULATOR}")),
+            run(_raw(sim, f"{raw} -> {SIMULATOR}")),
+            # Last: httpcore spends several ms of CPU per page here, which would skew a row
+            # measured after it in this process.
+            run(_stack(sim, pool, f"stack over httpx's default pool -> {SIMULATOR}")),
+        ]
 
 
 if __name__ == "__main__":
