@@ -125,6 +125,7 @@ class EntryGroup:
     date_from: date | None
     date_to: date | None
     order: Order
+    fields: frozenset[str] | None = None  # TimeEntry fields the parents' selection reads
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,6 +342,7 @@ class Gateway:
             date_to=group.date_to,
             project_ids=gids if group.axis is Axis.PROJECT else None,
             user_ids=gids if group.axis is Axis.USER else None,
+            fields=group.fields,
         )
         query = self._entry_query(rt, flt, None, group.order)
         assert query is not None  # every parent id is of this source

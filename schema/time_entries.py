@@ -129,6 +129,8 @@ async def nested_time_entries(
     filtered to that parent gives, but batched with every sibling parent's listing of the
     request into one upstream listing per source (``Loaders.entries``)."""
     _check_first(page.first)
+    # Siblings share the field node, so this keeps them in one group.
+    group = replace(group, fields=frozenset(node_selection(info)))
     listing = await info.context.loaders.entries.load(group, page)
     return await _connection(info, listing, paged=page.after is not None)
 

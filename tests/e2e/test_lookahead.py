@@ -51,3 +51,18 @@ async def test_unselected_tags_cost_no_call_and_a_page_that_shows_them_reads_the
     second = await gql(client, QUERY % "tags", after=page["pageInfo"]["endCursor"])
     assert "errors" not in second and await tag_calls(app) == 1
     assert any(n["tags"] for n in second["data"]["timeEntries"]["nodes"])
+
+
+NESTED = """{ projects(first: 100) { nodes { name
+  timeEntries(first: 5, from: "2026-01-01", to: "2026-01-15") { nodes { id %s } } } } }"""
+
+
+@pytest.mark.parametrize(("fields", "calls"), [("hours", 0), ("hours tags", 1)])
+async def test_nested_listings_look_ahead_too(
+    toggl: tuple[Any, httpx.AsyncClient], fields: str, calls: int
+) -> None:
+    app, client = toggl
+    body = await gql(client, NESTED % fields)
+    assert "errors" not in body
+    assert any(p["timeEntries"]["nodes"] for p in body["data"]["projects"]["nodes"])
+    assert await tag_calls(app) == calls
