@@ -500,7 +500,7 @@ def _near_then_rest(q: TimeEntryQuery, today: date) -> list[TimeEntryQuery]:
 
 def _date_order(rt: SourceRuntime, order: Order) -> Callable[[TimeEntry], date] | None:
     """The merge's coarse key when the connector already yields dates in ``order``."""
-    return (lambda e: e.date) if rt.connector.capabilities.time_entry_order is order else None
+    return _by_date if rt.connector.capabilities.time_entry_order is order else None
 
 
 def _cursor(after: str | None) -> SortKey | HourglassError | None:
