@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
 
 # Far past any real query (the dashboard's is ~90 tokens); bounds what one request can make
 # the parser do before validation's depth and alias limits even look at it.
@@ -144,7 +144,3 @@ def _select(document: DocumentNode, name: str | None) -> OperationDefinitionNode
     raise RequestError(
         400, "the document holds several operations: say which one in `operationName`"
     )
-
-
-def is_query(operation: OperationDefinitionNode) -> bool:
-    return operation.operation is OperationType.QUERY
