@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from gateway.http.breaker import BreakerSnapshot, Health
+from gateway.http.breaker import BreakerSnapshot
 from gateway.service import SourceRuntime
 from schema.common import SourceProblem
 from schema.context import Info
@@ -83,13 +83,6 @@ class SourceHealth:
         )
 
 
-_STATUS = {
-    Health.OK: SourceStatus.OK,
-    Health.DEGRADED: SourceStatus.DEGRADED,
-    Health.UNAVAILABLE: SourceStatus.UNAVAILABLE,
-}
-
-
 @strawberry.type(description="One configured account of one vendor.")
 class Source:
     @classmethod
@@ -120,7 +113,7 @@ class Source:
         "UNAVAILABLE (not being called until its cool-down ends)."
     )
     def status(self) -> SourceStatus:
-        return _STATUS[_rt(self).health().health]
+        return SourceStatus(_rt(self).health().health.value)
 
     @strawberry.field(description="The source's circuit breaker and its recent failures.")
     def health(self) -> SourceHealth:

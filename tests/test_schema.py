@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
-from schema import build_schema
+from gateway.http import breaker
+from schema import build_schema, sources
 
 
 def test_every_type_field_and_argument_is_described() -> None:
@@ -25,3 +27,15 @@ def test_every_type_field_and_argument_is_described() -> None:
                 if not arg.description:
                     missing.append(f"{name}.{field_name}({arg_name})")
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("breaker_enum", "graphql_enum"),
+    [
+        pytest.param(breaker.Health, sources.SourceStatus, id="health"),
+        pytest.param(breaker.CircuitState, sources.CircuitState, id="circuit"),
+    ],
+)
+def test_graphql_enums_are_the_breakers_by_value(breaker_enum: type, graphql_enum: type) -> None:
+    # schema/sources.py converts by value: a breaker member without a twin would fail there.
+    assert {m.value for m in breaker_enum} == {m.value for m in graphql_enum}
