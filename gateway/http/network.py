@@ -53,8 +53,6 @@ _FAILURES: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = 
 def _mapped(request: httpx.Request) -> Iterator[None]:
     try:
         yield
-    except httpx.TransportError:
-        raise
     except Exception as exc:
         for source, target in _FAILURES:
             if isinstance(exc, source):
