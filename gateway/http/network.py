@@ -10,7 +10,7 @@ depend on:
   ``httpx.ConnectTimeout``, so a server that hangs up looks like a timeout. Here each aiohttp
   failure becomes the httpx exception httpcore would raise for the same event (``_FAILURES``),
   all ``httpx.TransportError``, so retries and ``Upstream`` judge them as they always have.
-* **Timeouts.** The per-attempt ``timeout`` extension (set by ``_DeadlineTimeouts`` from the
+* **Timeouts.** The per-attempt ``timeout`` extension (set by ``DeadlineTimeouts`` from the
   request's deadline) maps onto aiohttp's ``ClientTimeout``: ``connect`` -> ``sock_connect``,
   ``pool`` + ``connect`` -> ``connect`` (aiohttp's "get a connection" covers the pool wait and
   the connect), ``read`` -> ``sock_read`` (between any two reads, headers and body alike).
