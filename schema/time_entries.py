@@ -10,6 +10,7 @@ from inspect import isawaitable
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.types.nodes import SelectedField
 
 from gateway import models
 from gateway.errors import UserInputError
@@ -114,12 +115,13 @@ async def list_time_entries(
     info: Info, flt: TimeEntryFilter, *, first: int, after: str | None, order: SortOrder
 ) -> Connection[TimeEntry]:
     _check_first(first)
+    selected = node_selection(info)
     # Look-ahead: connectors may skip calls only unselected fields need.
-    flt = replace(flt, fields=frozenset(node_selection(info)))
+    flt = replace(flt, fields=frozenset(selected))
     listing = await info.context.gateway.time_entries(
         flt, first=first, after=after, order=order.domain()
     )
-    return await _connection(info, listing, paged=after is not None)
+    return await _connection(info, selected, listing, paged=after is not None)
 
 
 async def nested_time_entries(
@@ -129,10 +131,11 @@ async def nested_time_entries(
     filtered to that parent gives, but batched with every sibling parent's listing of the
     request into one upstream listing per source (``Loaders.entries``)."""
     _check_first(page.first)
+    selected = node_selection(info)
     # Siblings share the field node, so this keeps them in one group.
-    group = replace(group, fields=frozenset(node_selection(info)))
+    group = replace(group, fields=frozenset(selected))
     listing = await info.context.loaders.entries.load(group, page)
-    return await _connection(info, listing, paged=page.after is not None)
+    return await _connection(info, selected, listing, paged=page.after is not None)
 
 
 def _check_first(first: int) -> None:
@@ -141,22 +144,27 @@ def _check_first(first: int) -> None:
 
 
 async def _connection(
-    info: Info, listing: Listing[models.TimeEntry], *, paged: bool
+    info: Info,
+    selected: dict[str, SelectedField],
+    listing: Listing[models.TimeEntry],
+    *,
+    paged: bool,
 ) -> Connection[TimeEntry]:
     for outcome in listing.outcomes:
         if outcome.error is not None:
             info.context.problems.add(outcome.error, info.path.as_list(), "timeEntries")
-    await _prefetch(listing.items, info)
+    await _prefetch(listing.items, selected, info)
     return Connection.from_listing(listing, paged=paged)  # type: ignore[arg-type]
 
 
-async def _prefetch(entries: list[models.TimeEntry], info: Info) -> None:
+async def _prefetch(
+    entries: list[models.TimeEntry], selected: dict[str, SelectedField], info: Info
+) -> None:
     """Load the references the selection asks for once per page (no coroutine per entry).
 
     A reference the entries embed (``TimeEntry.embedded``) is served instead of loaded when it
     covers the selection under it, for every entry of its source that names one.
     """
-    selected = node_selection(info)
     ctx = info.context
     wants_client = "client" in selected or (
         "project" in selected and "client" in sub_selection(selected["project"])
