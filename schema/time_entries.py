@@ -174,7 +174,9 @@ async def _prefetch(
         if name in selected:
             load[kind] = _choose(ctx, kind, attr, entries, needs(kind, selected[name]))
     # An entry-level client without a client id comes through the (full) project.
-    via_project = [e for e in entries if "client" in selected and e.project_id and not e.client_id]
+    via_project = (
+        [e for e in entries if e.project_id and not e.client_id] if "client" in selected else []
+    )
     projects = load.get(Kind.PROJECT, []) + via_project
     await asyncio.gather(
         *(
