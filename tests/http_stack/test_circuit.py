@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import random
 from collections.abc import Callable
 
 import httpx
@@ -15,15 +14,12 @@ from gateway.http import (
     CircuitBreaker,
     CircuitOpenError,
     CircuitState,
-    ClientOptions,
     RetryPolicy,
-    SlidingWindowLimiter,
     Upstream,
-    build_client,
 )
+from tests.http_stack.helpers import FAST, upstream
 
 NO_RETRY = RetryPolicy(max_attempts=1)
-FAST = RetryPolicy(backoff_base=0.001, backoff_cap=0.01)
 POLICY = BreakerPolicy(failure_threshold=3, cooldown=30.0, max_cooldown=300.0)
 Answer = Callable[[httpx.Request], httpx.Response]
 
@@ -57,14 +53,7 @@ def stack(
 ) -> tuple[Upstream, CircuitBreaker, Clock]:
     clock = Clock()
     breaker = CircuitBreaker("src", POLICY, clock=clock)
-    client = build_client(
-        ClientOptions(base_url="http://vendor/", user_agent="t", retry=retry, timeout=1.0),
-        limiter=SlidingWindowLimiter(1000, 1.0),
-        transport=transport,
-        breaker=breaker,
-        rng=random.Random(1),
-    )
-    return Upstream("src", client), breaker, clock
+    return upstream(transport, retry=retry, timeout=1.0, breaker=breaker), breaker, clock
 
 
 async def attempt(up: Upstream, path: str = "x") -> UpstreamError | None:

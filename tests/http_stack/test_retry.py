@@ -4,23 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import random
 import time
 
 import httpx
 import pytest
 
 from gateway.errors import UpstreamRateLimited, UpstreamUnavailable
-from gateway.http import (
-    ClientOptions,
-    RetryPolicy,
-    SlidingWindowLimiter,
-    Upstream,
-    build_client,
-    deadline_scope,
-)
-
-FAST = RetryPolicy(backoff_base=0.001, backoff_cap=0.01)
+from gateway.http import Upstream, deadline_scope
+from tests.http_stack.helpers import FAST, upstream
 
 
 def scripted(*answers: int | tuple[int, dict[str, str]]) -> tuple[httpx.MockTransport, list[str]]:
@@ -34,16 +25,6 @@ def scripted(*answers: int | tuple[int, dict[str, str]]) -> tuple[httpx.MockTran
         return httpx.Response(status, headers=headers, json={"ok": status == 200})
 
     return httpx.MockTransport(handler), calls
-
-
-def upstream(transport: httpx.MockTransport, policy: RetryPolicy = FAST) -> Upstream:
-    client = build_client(
-        ClientOptions(base_url="http://vendor/", user_agent="t", retry=policy),
-        limiter=SlidingWindowLimiter(1000, 1.0),
-        transport=transport,
-        rng=random.Random(1),
-    )
-    return Upstream("src", client)
 
 
 @pytest.mark.parametrize(
@@ -117,13 +98,7 @@ def failing(how: str) -> tuple[httpx.MockTransport, list[str]]:
 
 
 def short_timeout(transport: httpx.MockTransport) -> Upstream:
-    client = build_client(
-        ClientOptions(base_url="http://vendor/", user_agent="t", retry=FAST, timeout=0.05),
-        limiter=SlidingWindowLimiter(1000, 1.0),
-        transport=transport,
-        rng=random.Random(1),
-    )
-    return Upstream("src", client)
+    return upstream(transport, timeout=0.05)
 
 
 @pytest.mark.parametrize("how", ["503", "timeout", "connect"])

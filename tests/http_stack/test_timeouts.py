@@ -10,17 +10,9 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from gateway.errors import UpstreamUnavailable
-from gateway.http import (
-    BearerTokenAuth,
-    CircuitBreaker,
-    ClientOptions,
-    RetryPolicy,
-    SlidingWindowLimiter,
-    Upstream,
-    build_client,
-    deadline_scope,
-)
+from gateway.http import BearerTokenAuth, CircuitBreaker, Upstream, deadline_scope
 from gateway.http.upstream import GUARD_GRACE
+from tests.http_stack.helpers import upstream
 
 DEADLINE = 0.4
 EPSILON = 0.3  # scheduling noise on a busy 2-core machine
@@ -42,28 +34,6 @@ class HangingTokens:
 
     async def rejected(self, token: str) -> None:
         return None
-
-
-def upstream(
-    transport: httpx.AsyncBaseTransport,
-    *,
-    timeout: float = 20.0,
-    auth: httpx.Auth | None = None,
-    breaker: CircuitBreaker | None = None,
-) -> Upstream:
-    client = build_client(
-        ClientOptions(
-            base_url="http://vendor/",
-            user_agent="t",
-            timeout=timeout,
-            retry=RetryPolicy(backoff_base=0.001, backoff_cap=0.01),
-        ),
-        limiter=SlidingWindowLimiter(1000, 1.0),
-        auth=auth,
-        transport=transport,
-        breaker=breaker,
-    )
-    return Upstream("src", client)
 
 
 async def timed_get(up: Upstream, deadline: float | None = DEADLINE) -> tuple[float, str]:
