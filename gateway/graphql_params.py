@@ -10,16 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from graphql import DocumentNode, GraphQLError, OperationDefinitionNode, parse
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
+from strawberry.extensions import ParserCache
 
 # Far past any real query (the dashboard's is ~90 tokens); bounds what one request can make
 # the parser do before validation's depth and alias limits even look at it.
 MAX_TOKENS = 20_000
+# The schema's ParserCache size, which Documents shares (schema/__init__.py).
+PARSE_CACHE_SIZE = 512
 
 
 class RequestError(Exception):
@@ -107,27 +109,23 @@ def _checked(
 
 
 class Documents:
-    """Parsed documents by their text, in an LRU: a repeat costs a string hash, not a parse.
+    """Parsed documents by their text: a repeat costs a string hash, not a parse.
 
-    Syntax errors are cached too (same text, same error).
+    The LRU is the one the schema's ``ParserCache`` parses through (Strawberry keeps one per
+    ``maxsize``), called with the options the schema's ``MaxTokensLimiter`` sets, so a text
+    is parsed once and held once for both the operation check here and the execution.
     """
 
-    def __init__(self, maxsize: int = 512) -> None:
-        self._parse = lru_cache(maxsize=maxsize)(_parse)
+    def __init__(self, maxsize: int = PARSE_CACHE_SIZE) -> None:
+        self._parse = ParserCache(maxsize=maxsize).cached_parse_document
 
     def operation(self, params: GraphQLParams) -> OperationDefinitionNode:
         """The operation the request selects; ``RequestError`` if none can be selected."""
-        document = self._parse(params.query)
-        if isinstance(document, GraphQLError):
-            raise RequestError(400, document.message, "GRAPHQL_PARSE_FAILED", error=document)
+        try:
+            document: DocumentNode = self._parse(params.query, max_tokens=MAX_TOKENS)
+        except GraphQLError as exc:
+            raise RequestError(400, exc.message, "GRAPHQL_PARSE_FAILED", error=exc) from exc
         return _select(document, params.operation_name)
-
-
-def _parse(text: str) -> DocumentNode | GraphQLError:
-    try:
-        return parse(text, max_tokens=MAX_TOKENS)
-    except GraphQLError as exc:
-        return exc
 
 
 def _select(document: DocumentNode, name: str | None) -> OperationDefinitionNode:

@@ -13,6 +13,7 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
+    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     ValidationCache,
@@ -20,6 +21,7 @@ from strawberry.extensions import (
 
 from gateway import ids
 from gateway.errors import HourglassError, UserInputError
+from gateway.graphql_params import MAX_TOKENS, PARSE_CACHE_SIZE
 from gateway.models import Kind
 from gateway.service import ReferenceFilter, TimeEntryFilter
 from schema.clients import Client
@@ -244,7 +246,10 @@ def build_schema(*, compiled: bool | None = None) -> strawberry.Schema:
         extensions=[
             # Factories: a fresh extension per request; the parse/validation LRU caches live at
             # module level in Strawberry, so they are still shared across requests.
-            lambda: ParserCache(maxsize=512),
+            # Parse options and cache size as gateway/graphql_params.Documents uses them: the
+            # endpoint's operation check and the execution share one parse per text.
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: ParserCache(maxsize=PARSE_CACHE_SIZE),
             lambda: ValidationCache(maxsize=512),
             lambda: AddValidationRules(limits),
             SourceProblems,
