@@ -19,6 +19,9 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from gateway.http.breaker import CircuitBreaker
+from gateway.http.client import ClientOptions, build_client
+from gateway.http.limiter import RateLimiter
+from gateway.http.pacing import ResponseObserver
 from gateway.http.retry import RetryPolicy
 from gateway.models import Kind, Reference, TimeEntry
 
@@ -172,11 +175,40 @@ class ConnectorContext:
     # Replaces the network for a source (demo: the in-process simulator; tests: mocks).
     transport: httpx.AsyncBaseTransport | None = None
     extras: Mapping[str, Any] = field(default_factory=dict)
-    # The process-wide ``[retry]`` policy; hand it to ``build_client``.
+    # The process-wide ``[retry]`` policy.
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     # The source's breaker: every client the connector builds for the source shares it (its
     # token client too), so the source has one circuit and an open one costs no vendor call.
     breaker: CircuitBreaker | None = None
+
+    def build_client(
+        self,
+        base_url: str,
+        timeout: float,
+        *,
+        limiter: RateLimiter,
+        auth: httpx.Auth | None = None,
+        retry: RetryPolicy | None = None,
+        observe: ResponseObserver | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> httpx.AsyncClient:
+        """A client of the source (:func:`gateway.http.build_client`) with this context's user
+        agent, retry policy (unless ``retry`` replaces it), network (unless ``transport`` does)
+        and breaker, so no connector can leave one of them out."""
+        options = ClientOptions(
+            base_url=base_url,
+            user_agent=self.user_agent,
+            timeout=timeout,
+            retry=retry or self.retry,
+            observe=observe,
+        )
+        return build_client(
+            options,
+            limiter=limiter,
+            auth=auth,
+            transport=transport or self.transport,
+            breaker=self.breaker,
+        )
 
 
 ConnectorFactory = Callable[[Any, ConnectorContext], Connector]

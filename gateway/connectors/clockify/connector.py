@@ -26,7 +26,7 @@ from gateway.connectors.clockify import mapping, plan
 from gateway.connectors.clockify.config import DEFAULT_BASE_URL, ClockifySource
 from gateway.connectors.clockify.writes import ClockifyWrites
 from gateway.connectors.paging import iterate_items
-from gateway.http import ClientOptions, HeaderAuth, SlidingWindowLimiter, Upstream, build_client
+from gateway.http import HeaderAuth, SlidingWindowLimiter, Upstream
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
 from gateway.pagination.body_page_number import BodyPageNumberPaginator
@@ -341,17 +341,11 @@ def create_connector(config: ClockifySource, context: ConnectorContext) -> Clock
         else RATE_LIMIT
     )
     base_url = (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/"
-    client = build_client(
-        ClientOptions(
-            base_url=base_url,
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=context.retry,
-        ),
+    client = context.build_client(
+        base_url,
+        config.timeout,
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth({"X-Api-Key": config.api_key.get_secret_value()}),
-        transport=context.transport,
-        breaker=context.breaker,
     )
     lookups = Upstream(config.name, client, statuses={400: errors.UpstreamNotFound})
     return ClockifyConnector(config, Upstream(config.name, client), lookups, concurrency=requests)

@@ -42,12 +42,10 @@ from gateway.errors import (
     UserInputError,
 )
 from gateway.http import (
-    ClientOptions,
     HeaderAuth,
     SlidingWindowLimiter,
     StatusTable,
     Upstream,
-    build_client,
 )
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
@@ -324,16 +322,10 @@ def create_connector(config: EverhourSource, context: ConnectorContext) -> Everh
     limit = config.rate_limit
     requests, window = (limit.requests, limit.per_seconds) if limit else RATE_LIMIT
     base_url = (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/"
-    client = build_client(
-        ClientOptions(
-            base_url=base_url,
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=context.retry,
-        ),
+    client = context.build_client(
+        base_url,
+        config.timeout,
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth({"X-Api-Key": config.api_key.get_secret_value()}),
-        transport=context.transport,
-        breaker=context.breaker,
     )
     return EverhourConnector(config, Upstream(config.name, client, statuses=STATUSES))

@@ -26,7 +26,7 @@ from gateway.connectors.harvest import mapping
 from gateway.connectors.harvest.config import DEFAULT_BASE_URL, HarvestSource
 from gateway.connectors.paging import items_at, iterate_items
 from gateway.errors import UpstreamNotFound
-from gateway.http import ClientOptions, HeaderAuth, SlidingWindowLimiter, Upstream, build_client
+from gateway.http import HeaderAuth, SlidingWindowLimiter, Upstream
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import LinkNextPaginator, PageNumberPaginator, PageRequest
 
@@ -129,13 +129,9 @@ def create_connector(config: HarvestSource, context: ConnectorContext) -> Harves
         else RATE_LIMIT
     )
     base_url = (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/"
-    client = build_client(
-        ClientOptions(
-            base_url=base_url,
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=context.retry,
-        ),
+    client = context.build_client(
+        base_url,
+        config.timeout,
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth(
             {
@@ -143,7 +139,5 @@ def create_connector(config: HarvestSource, context: ConnectorContext) -> Harves
                 "Harvest-Account-Id": config.account_id,
             }
         ),
-        transport=context.transport,
-        breaker=context.breaker,
     )
     return HarvestConnector(config, Upstream(config.name, client))

@@ -34,7 +34,7 @@ from gateway.connectors.hubplanner.quota import quota_observer
 from gateway.connectors.hubplanner.statuses import status_table
 from gateway.connectors.paging import iterate_items
 from gateway.errors import NotSupported, UpstreamBadResponse, UpstreamNotFound, UserInputError
-from gateway.http import ClientOptions, HeaderAuth, SlidingWindowLimiter, Upstream, build_client
+from gateway.http import HeaderAuth, SlidingWindowLimiter, Upstream
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
 from gateway.pagination.short_page import ShortPagePaginator
@@ -215,18 +215,12 @@ def create_connector(config: HubPlannerSource, context: ConnectorContext) -> Hub
     limit = config.rate_limit
     requests, window = (limit.requests, limit.per_seconds) if limit else RATE_LIMIT
     api_key = config.api_key.get_secret_value()
-    client = build_client(
-        ClientOptions(
-            base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=context.retry,
-            observe=quota_observer(window),
-        ),
+    client = context.build_client(
+        (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
+        config.timeout,
         limiter=SlidingWindowLimiter(requests, window),
         auth=HeaderAuth({"Authorization": api_key}),
-        transport=context.transport,
-        breaker=context.breaker,
+        observe=quota_observer(window),
     )
     client.headers.update(JSON_HEADERS)  # the README: both on every request, GETs included
     upstream = Upstream(config.name, client, statuses=status_table(api_key))

@@ -76,11 +76,9 @@ from gateway.connectors.hubstaff.writes import (
 from gateway.connectors.paging import Extract, items_at, iterate_items
 from gateway.http import (
     BearerTokenAuth,
-    ClientOptions,
     SlidingWindowLimiter,
     StatusTable,
     Upstream,
-    build_client,
 )
 from gateway.http.limiter import Unlimited
 from gateway.models import Kind, Reference, TimeEntry
@@ -493,16 +491,11 @@ def create_connector(
     )
     # The token endpoint lives on the account host: a client of its own, outside the API's
     # hourly budget, with a few retries for its transient failures (429, 408, 5xx).
-    token_client = build_client(
-        ClientOptions(
-            base_url=config.token_url,
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=replace(context.retry, max_attempts=min(3, context.retry.max_attempts)),
-        ),
+    token_client = context.build_client(
+        config.token_url,
+        config.timeout,
         limiter=Unlimited(),
-        transport=context.transport,
-        breaker=context.breaker,
+        retry=replace(context.retry, max_attempts=min(3, context.retry.max_attempts)),
     )
     provider = RotatingTokenProvider(
         config.name,
@@ -512,17 +505,11 @@ def create_connector(
         clock=clock,
     )
     limiter = SlidingWindowLimiter(requests, window, max_wait=MAX_BUDGET_WAIT)
-    client = build_client(
-        ClientOptions(
-            base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=context.retry,
-        ),
+    client = context.build_client(
+        (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
+        config.timeout,
         limiter=limiter,
         auth=BearerTokenAuth(provider),
-        transport=context.transport,
-        breaker=context.breaker,
     )
     upstream = Upstream(config.name, client, statuses=STATUSES)
     return HubstaffConnector(config, upstream, limiter, provider, token_client)

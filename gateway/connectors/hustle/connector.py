@@ -24,11 +24,9 @@ from gateway.connectors.hustle.config import DEFAULT_BASE_URL, HustleSource
 from gateway.connectors.paging import items_at, iterate_items
 from gateway.http import (
     BearerTokenAuth,
-    ClientOptions,
     SlidingWindowLimiter,
     StatusTable,
     Upstream,
-    build_client,
 )
 from gateway.http.limiter import Unlimited
 from gateway.models import Kind, Reference, TimeEntry
@@ -127,16 +125,11 @@ def create_connector(
     # Token requests get their own client: no bearer auth on it, and no retries at all (a
     # repeated failed attempt counts towards Hustle's lockout). The 25 rps limit is for
     # resource routes only.
-    token_client = build_client(
-        ClientOptions(
-            base_url=base_url,
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=replace(context.retry, max_attempts=1),
-        ),
+    token_client = context.build_client(
+        base_url,
+        config.timeout,
         limiter=Unlimited(),
-        transport=context.transport,
-        breaker=context.breaker,
+        retry=replace(context.retry, max_attempts=1),
     )
     token_upstream = Upstream(config.name, token_client, statuses=TOKEN_STATUSES)
     provider = ClientCredentialsProvider(
@@ -146,16 +139,10 @@ def create_connector(
         cooldown=config.auth_failure_cooldown,
         clock=clock,
     )
-    client = build_client(
-        ClientOptions(
-            base_url=base_url,
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=context.retry,
-        ),
+    client = context.build_client(
+        base_url,
+        config.timeout,
         limiter=SlidingWindowLimiter(requests, window),
         auth=BearerTokenAuth(provider),
-        transport=context.transport,
-        breaker=context.breaker,
     )
     return HustleConnector(config, Upstream(config.name, client, statuses=STATUSES), token_upstream)

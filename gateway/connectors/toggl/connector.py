@@ -31,7 +31,7 @@ from gateway.connectors.toggl.config import DEFAULT_BASE_URL, TogglSource
 from gateway.connectors.toggl.errors import STATUSES, TogglConflict, reason_of
 from gateway.connectors.toggl.quota import QuotaGate
 from gateway.errors import UpstreamBadResponse, UpstreamNotFound, UserInputError
-from gateway.http import ClientOptions, SlidingWindowLimiter, Upstream, build_client
+from gateway.http import SlidingWindowLimiter, Upstream
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
 from gateway.pagination.header_cursor import HeaderCursorPaginator
@@ -274,17 +274,12 @@ def create_connector(
     limit = config.rate_limit
     requests, window = (limit.requests, limit.per_seconds) if limit else RATE_LIMIT
     network = context.transport or httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=10))
-    client = build_client(
-        ClientOptions(
-            base_url=(config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
-            user_agent=context.user_agent,
-            timeout=config.timeout,
-            retry=context.retry,
-        ),
+    client = context.build_client(
+        (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
+        config.timeout,
         limiter=SlidingWindowLimiter(requests, window),
         auth=httpx.BasicAuth(config.api_token.get_secret_value(), "api_token"),
         transport=QuotaGate(network),
-        breaker=context.breaker,
     )
     return TogglConnector(
         config,
