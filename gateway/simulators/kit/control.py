@@ -4,8 +4,7 @@ Every simulator calls :func:`install` once. It wraps the app in an ASGI middlewa
 counts each vendor request (by method and route template), each response status and each 429,
 keeps a bounded log of recent requests (method, path, query, body, status, injected fault) so
 tests can check what a connector actually asked for, applies the configured latency and the
-fault plan (:mod:`gateway.simulators.kit.faults`), then runs the ``before_request`` hooks and
-the vendor app.
+fault plan (:mod:`gateway.simulators.kit.faults`), then runs the vendor app.
 
 A response is counted when it completes: a dropped connection or a hang the client gave up on
 has no status (0 in the log) and shows only under ``faults`` in the stats.
@@ -24,13 +23,13 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.simulators.kit.fault_responses import ASGICall, quiet_drop_logs
@@ -39,8 +38,6 @@ from gateway.simulators.kit.faults import FaultInjector, FaultPlanError
 CONTROL_PREFIX = "/_simulator"
 LOG_SIZE = 5000
 BODY_LOG_LIMIT = 64 * 1024
-
-BeforeHook = Callable[[Scope], Awaitable[Response | None]]
 
 
 @dataclass(slots=True)
@@ -64,8 +61,6 @@ class SimulatorState:
     responses: Counter[str] = field(default_factory=Counter)
     rate_limited: int = 0
     log: deque[LoggedRequest] = field(default_factory=lambda: deque(maxlen=LOG_SIZE))
-    # Hooks run after the fault plan, before the vendor app; the first response returned wins.
-    before_request: list[BeforeHook] = field(default_factory=list)
     faults: FaultInjector = field(default_factory=FaultInjector)
     _reset_hooks: list[Callable[[], None]] = field(default_factory=list)
 
@@ -131,9 +126,7 @@ class _StatsMiddleware:
             await send(message)
 
         try:
-            await self.state.faults.run(
-                decision, ASGICall(scope, receive, counting_send, self._vendor)
-            )
+            await self.state.faults.run(decision, ASGICall(scope, receive, counting_send, self.app))
         finally:
             # Requests answered before routing (by a fault or a vendor gate) keep their path.
             entry.route = getattr(scope.get("route"), "path", entry.path)
@@ -144,14 +137,6 @@ class _StatsMiddleware:
         self.state.responses[str(status)] += 1
         if status == 429:
             self.state.rate_limited += 1
-
-    async def _vendor(self, scope: Scope, receive: Receive, send: Send) -> None:
-        for hook in self.state.before_request:
-            response = await hook(scope)
-            if response is not None:
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def _control_path(scope: Scope) -> str:
