@@ -130,5 +130,5 @@ def create_app(config: SimulatorConfig) -> FastAPI:
     state = SimulatorState(vendor="hustle", latency_ms=config.latency_ms)
     install(app, state)
     state.on_reset(ctx.reset)
-    state.on_expire_tokens(lambda: ctx.tokens.expire_all())
+    state.on_expire_tokens(ctx.tokens.expire_all)
     return app
