@@ -8,7 +8,7 @@ Independent of GraphQL and of any vendor. Native ids are kept as opaque strings 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
 from types import MappingProxyType
@@ -135,6 +135,22 @@ class EmbeddedRef:
 
 
 ID_AND_NAME = frozenset({"id", "name"})
+
+
+def embedded_project(
+    project: Project, client: EmbeddedRef | None, *, names_client: bool
+) -> EmbeddedRef:
+    """``project`` (id and name) as a record embeds it, for vendors whose record's client is its
+    project's (Harvest, Clockify): a record naming no client knows the project has none; one
+    naming a client without a usable name (``client`` None) leaves the project's client unknown."""
+    if not names_client:
+        return EmbeddedRef(project, ID_AND_NAME | {"client_id"})
+    if client is None:
+        return EmbeddedRef(project, ID_AND_NAME)
+    linked = replace(project, client_id=client.value.id)
+    return EmbeddedRef(linked, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
+
+
 Record = Reference | TimeEntry
 
 KIND_OF: dict[type[Any], Kind] = {

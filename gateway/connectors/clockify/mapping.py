@@ -16,7 +16,17 @@ from gateway.connectors.clockify.payloads import (
     UserPayload,
 )
 from gateway.errors import UserInputError
-from gateway.models import ID_AND_NAME, Client, EmbeddedRef, Kind, Project, Task, TimeEntry, User
+from gateway.models import (
+    ID_AND_NAME,
+    Client,
+    EmbeddedRef,
+    Kind,
+    Project,
+    Task,
+    TimeEntry,
+    User,
+    embedded_project,
+)
 from gateway.normalize import parse_datetime, parse_iso_duration
 
 
@@ -158,22 +168,12 @@ def report_embedded(source: str, raw: ReportEntryPayload) -> dict[Kind, Embedded
         found[Kind.CLIENT] = EmbeddedRef(Client(source, client_id, client_name), ID_AND_NAME)
     project_id, project_name = raw.get("projectId"), raw.get("projectName")
     if project_id and project_name:
-        found[Kind.PROJECT] = _project_ref(
-            Project(source, project_id, project_name), client_id, found
+        found[Kind.PROJECT] = embedded_project(
+            Project(source, project_id, project_name),
+            found.get(Kind.CLIENT),
+            names_client=bool(client_id),
         )
     return found
-
-
-def _project_ref(
-    value: Project, raw_client_id: str | None, found: dict[Kind, EmbeddedRef]
-) -> EmbeddedRef:
-    if not raw_client_id:  # no client on the row: none on its project either
-        return EmbeddedRef(value, ID_AND_NAME | {"client_id"})
-    client = found.get(Kind.CLIENT)
-    if client is None:  # a client id without a name: whether the project has it is unknown
-        return EmbeddedRef(value, ID_AND_NAME)
-    linked = Project(value.source, value.id, value.name, client_id=client.value.id)
-    return EmbeddedRef(linked, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
 
 
 def instant(value: datetime) -> str:

@@ -22,6 +22,7 @@ from gateway.models import (
     Task,
     TimeEntry,
     User,
+    embedded_project,
 )
 from gateway.normalize import (
     hours_to_seconds,
@@ -150,20 +151,12 @@ def embedded(source: str, raw: TimeEntryPayload) -> dict[Kind, EmbeddedRef]:
     if client_ref is not None:
         found[Kind.CLIENT] = EmbeddedRef(Client(source, *client_ref), ID_AND_NAME)
     if (ref := _named(raw.get("project"))) is not None:
-        named_client = raw.get("client") is not None
-        found[Kind.PROJECT] = _project(source, ref, found.get(Kind.CLIENT), named_client)
+        found[Kind.PROJECT] = embedded_project(
+            Project(source, *ref),
+            found.get(Kind.CLIENT),
+            names_client=raw.get("client") is not None,
+        )
     return found
-
-
-def _project(
-    source: str, ref: tuple[str, str], client: EmbeddedRef | None, named_client: bool
-) -> EmbeddedRef:
-    if not named_client:  # no client on the entry: none on its project either
-        return EmbeddedRef(Project(source, *ref), ID_AND_NAME | {"client_id"})
-    if client is None:  # a client without a usable name: the full project must tell
-        return EmbeddedRef(Project(source, *ref), ID_AND_NAME)
-    value = Project(source, *ref, client_id=client.value.id)
-    return EmbeddedRef(value, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
 
 
 def _named(ref: NamedRef | None) -> tuple[str, str] | None:
