@@ -64,3 +64,20 @@ async def test_a_new_base_url_forgets_the_joined_urls() -> None:
         assert str(client.build_request("GET", "x").url) == "http://v.test/v2/x"
         client.base_url = httpx.URL("http://w.test/v3/")
         assert str(client.build_request("GET", "x").url) == "http://w.test/v3/x"
+
+
+async def test_each_path_is_joined_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fails if httpx stops routing ``build_request`` through ``_merge_url`` (the cache would
+    then be skipped without a sound) or the cache stops remembering."""
+    joins: list[object] = []
+    join = httpx._client.BaseClient._merge_url
+
+    def counted(self: httpx.AsyncClient, url: httpx.URL | str) -> httpx.URL:
+        joins.append(url)
+        return join(self, url)
+
+    monkeypatch.setattr(httpx._client.BaseClient, "_merge_url", counted)
+    async with _client("http://v.test/v2/") as client:
+        for page in range(3):
+            client.build_request("GET", "clients", params={"page": page})
+    assert joins == ["clients"]
