@@ -31,7 +31,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 import strawberry
-from graphql import OperationType
+from graphql import GraphQLError, GraphQLFormattedError, OperationType
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
@@ -39,6 +39,7 @@ from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOpe
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType as AllowedOperation
 
+from gateway.errors import HourglassError
 from gateway.graphql_params import (
     Documents,
     GraphQLParams,
@@ -216,11 +217,8 @@ def _outcome(result: ExecutionResult) -> Outcome:
     if result.data is None and errors and all(e.path is None for e in errors):
         # Nothing executed: the request was at fault (validation, variable coercion), unless
         # the failure was ours (an extension that broke: INTERNAL_SERVER_ERROR).
-        formatted = [e.formatted for e in errors]
-        for error in formatted:
-            # Validation errors come back before the schema's extensions saw them.
-            error.setdefault("extensions", {}).setdefault("code", _INVALID)
-        ours = any(f.get("extensions", {}).get("code") == _INTERNAL for f in formatted)
+        formatted = [_unexecuted(e) for e in errors]
+        ours = any(f["extensions"]["code"] == _INTERNAL for f in formatted)
         return Outcome(500 if ours else 400, orjson.dumps({"errors": formatted}), False)
     payload: dict[str, Any] = {"data": result.data}
     if errors:
@@ -229,6 +227,19 @@ def _outcome(result: ExecutionResult) -> Outcome:
         payload["extensions"] = result.extensions
     # Any error at all (a source down, a field that failed) makes the result incomplete.
     return Outcome(200, orjson.dumps(payload), cacheable=not errors)
+
+
+def _unexecuted(error: GraphQLError) -> GraphQLFormattedError:
+    original = error.original_error
+    if original is not None and not isinstance(original, GraphQLError | HourglassError):
+        # Strawberry turns an exception raised outside the resolvers (an extension, the
+        # executor) into GraphQLError(str(exc)), which the schema's extensions never see: its
+        # text may hold anything (a URL, a token). Show none of it.
+        return {"message": "internal error", "extensions": {"code": _INTERNAL}}
+    formatted = error.formatted
+    # Validation errors come back before the schema's extensions saw them.
+    formatted.setdefault("extensions", {}).setdefault("code", _INVALID)
+    return formatted
 
 
 async def _mutate(cache: ResponseCache, produce: Callable[[], Awaitable[Outcome]]) -> Outcome:

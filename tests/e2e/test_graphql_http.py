@@ -15,6 +15,7 @@ import httpx
 import pytest
 import strawberry
 from starlette.types import ASGIApp
+from strawberry.extensions import SchemaExtension
 
 from gateway import simulators
 from gateway.app import create_app
@@ -287,6 +288,27 @@ async def test_a_mutation_clears_stored_queries() -> None:
         ("", {"bump": 1}),
         ("MISS", {"value": 1}),
     ]
+
+
+async def test_an_exception_outside_the_resolvers_is_a_500_that_shows_none_of_its_text() -> None:
+    secret = "https://api.vendor.example/v2?token=s3cret"
+
+    class Broken(SchemaExtension):
+        def on_validate(self) -> Iterator[None]:
+            raise RuntimeError(secret)
+
+    @strawberry.type
+    class Query:
+        value: int = 1
+
+    schema = strawberry.Schema(query=Query, extensions=[Broken])
+    endpoint = GraphQLEndpoint(schema, lambda scope: None)
+    transport = httpx.ASGITransport(app=endpoint)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post("/graphql", json={"query": "{ value }"})
+    assert response.status_code == 500
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "s3cret" not in response.text and "Traceback" not in response.text
 
 
 async def test_over_a_real_socket(settings: Settings, harvest: ASGIApp) -> None:
