@@ -8,14 +8,17 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 
+import aiohttp
 import httpx
 import orjson
 import pytest
+import yarl
+from multidict import CIMultiDict, CIMultiDictProxy
 from starlette.types import Receive, Scope, Send
 
 from gateway.errors import UpstreamUnavailable
 from gateway.http import ClientOptions, SlidingWindowLimiter, Upstream, build_client, deadline_scope
-from gateway.http.network import AiohttpNetwork, default_network
+from gateway.http.network import AiohttpNetwork, _mapped, default_network
 from tests.conftest import free_port, serve
 
 BIG = b"x" * 1_000_000
@@ -90,6 +93,45 @@ async def test_server_failures_map_to_httpx_errors(
         await fetch(network, root + path, seconds=0.3)
     assert isinstance(caught.value, httpx.TransportError)
     assert time.monotonic() - started < 1.5  # the extension's 0.3 s, not a default timeout
+
+
+_URL = yarl.URL("http://vendor/x")
+_INFO = aiohttp.RequestInfo(_URL, "GET", CIMultiDictProxy(CIMultiDict()), _URL)
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected"),
+    [
+        pytest.param(aiohttp.ConnectionTimeoutError(), httpx.ConnectTimeout, id="connect-timeout"),
+        pytest.param(aiohttp.SocketTimeoutError(), httpx.ReadTimeout, id="sock-read-timeout"),
+        pytest.param(TimeoutError(), httpx.ReadTimeout, id="bare-timeout"),
+        pytest.param(aiohttp.ServerDisconnectedError(), httpx.RemoteProtocolError, id="hung-up"),
+        pytest.param(aiohttp.ClientPayloadError("x"), httpx.RemoteProtocolError, id="bad-body"),
+        pytest.param(
+            aiohttp.ClientResponseError(_INFO, ()), httpx.RemoteProtocolError, id="bad-head"
+        ),
+        pytest.param(aiohttp.ClientOSError(104, "reset"), httpx.ReadError, id="reset"),
+        pytest.param(
+            aiohttp.NonHttpUrlClientError("ftp://x"), httpx.UnsupportedProtocol, id="scheme"
+        ),
+        pytest.param(aiohttp.InvalidURL("::"), httpx.UnsupportedProtocol, id="invalid-url"),
+        pytest.param(aiohttp.ClientError("x"), httpx.TransportError, id="any-other"),
+    ],
+)
+def test_each_aiohttp_failure_maps_to_its_httpx_error(
+    raised: Exception, expected: type[httpx.TransportError]
+) -> None:
+    """The most specific row wins (a connect timeout is not a read timeout); cause chained."""
+    request = httpx.Request("GET", str(_URL))
+    with pytest.raises(expected) as caught, _mapped(request):
+        raise raised
+    assert type(caught.value) is expected
+    assert caught.value.__cause__ is raised and caught.value.request is request
+
+
+def test_errors_of_our_own_pass_through_unmapped() -> None:
+    with pytest.raises(ValueError), _mapped(httpx.Request("GET", str(_URL))):
+        raise ValueError("not the network's")
 
 
 async def test_connection_refused_is_a_connect_error(network: AiohttpNetwork) -> None:
