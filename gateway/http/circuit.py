@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import httpx
 
+from gateway.errors import UpstreamUnavailable
 from gateway.http.breaker import CircuitBreaker, LastError, Outcome
 from gateway.http.timeouts import VENDOR_FAILED, AttemptTimedOut
 
-UNAVAILABLE = "UPSTREAM_UNAVAILABLE"
+# What a failure is reported as: the error code of the GraphQL errors it causes.
+UNAVAILABLE = UpstreamUnavailable.code
 
 
 class BreakerTransport(httpx.AsyncBaseTransport):
