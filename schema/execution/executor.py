@@ -43,9 +43,14 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             and self.schema.get_directive("stream") is None
             and self.schema.get_directive("defer") is None
         )
-        # Context.reference's equivalent reads ``prefetched``; only for the class it mirrors.
+        # The equivalents of Context.reference and Context.held_reference read ``prefetched``
+        # and ``embedded``: only for a context whose methods are the ones they mirror.
         ctx = self.context_value
-        self._context_ok = isinstance(ctx, Context) and type(ctx).reference is Context.reference
+        self._context_ok = (
+            isinstance(ctx, Context)
+            and type(ctx).reference is Context.reference
+            and type(ctx).held_reference is Context.held_reference
+        )
         self._compiler = PlanCompiler(
             self.schema, self.collect_subfields, context_ok=self._context_ok
         )

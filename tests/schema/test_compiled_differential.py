@@ -370,3 +370,21 @@ def test_a_resolve_hook_turns_the_compiled_path_off() -> None:
     result = asyncio.run(run())
     assert result.errors is None
     assert seen.count("durationSeconds") == len(result.data["timeEntries"]["nodes"]) == 5  # type: ignore[index]
+
+
+def test_a_context_overriding_held_reference_is_not_bypassed() -> None:
+    """The compiled path mirrors Context's own reference methods, not a subclass's."""
+
+    class Overriding(Context):
+        def held_reference(self, kind: Kind, holder: Any, native_id: str | None, info: Any) -> Any:
+            return None if native_id is None else User(holder.source, native_id, "Overridden")
+
+    query = '{ timeEntries(first: 20, sources: ["b"]) { nodes { user { name } } } }'
+
+    async def run() -> Any:
+        return await build_schema().execute(query, context_value=Overriding(_gateway()))
+
+    result = asyncio.run(run())
+    users = [n["user"] for n in result.data["timeEntries"]["nodes"]]
+    assert result.errors is None and users and any(users)
+    assert all(u is None or u["name"] == "Overridden" for u in users)
