@@ -369,7 +369,7 @@ def test_a_resolve_hook_turns_the_compiled_path_off() -> None:
 
     result = asyncio.run(run())
     assert result.errors is None
-    assert seen.count("durationSeconds") == len(result.data["timeEntries"]["nodes"]) == 5  # type: ignore[index]
+    assert seen.count("durationSeconds") == len(result.data["timeEntries"]["nodes"]) == 5
 
 
 def test_a_context_overriding_held_reference_is_not_bypassed() -> None:
