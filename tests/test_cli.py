@@ -156,3 +156,23 @@ def test_a_bad_faults_file_exits_2_with_one_precise_line(
     out, err = capsys.readouterr()
     assert err.startswith(f"hourglass: {message.format(path=path)}")
     assert err.count("\n") == 1 and not out
+
+
+def test_simulate_loads_a_faults_file(tmp_path: Path) -> None:
+    plan = tmp_path / "faults.json"
+    plan.write_text('{"rules": [{"fault": "status", "status": 502, "count": 1}]}')
+    port = free_port()
+    args = ["simulate", "harvest", "--port", str(port), "--faults", str(plan)]
+    sim = subprocess.Popen(
+        [sys.executable, "-m", "gateway.cli", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        root = f"http://127.0.0.1:{port}"
+        _wait_for(f"{root}/_simulator/stats")
+        assert [httpx.get(f"{root}/v2/users/me").status_code for _ in range(2)] == [502, 401]
+        assert httpx.get(f"{root}/_simulator/faults").json()["injected"] == [1]
+    finally:
+        sim.terminate()
+        sim.wait(timeout=10)
