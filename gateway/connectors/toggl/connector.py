@@ -32,6 +32,7 @@ from gateway.connectors.toggl.errors import STATUSES, TogglConflict, reason_of
 from gateway.connectors.toggl.quota import QuotaGate
 from gateway.errors import UpstreamBadResponse, UpstreamNotFound, UserInputError
 from gateway.http import SlidingWindowLimiter, Upstream
+from gateway.http.network import default_network
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
 from gateway.pagination.header_cursor import HeaderCursorPaginator
@@ -273,7 +274,8 @@ def create_connector(
 ) -> TogglConnector:
     limit = config.rate_limit
     requests, window = (limit.requests, limit.per_seconds) if limit else RATE_LIMIT
-    network = context.transport or httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=10))
+    # The quota gate sits under the whole stack, on the same network every source uses.
+    network = context.transport or default_network(10)
     client = context.build_client(
         (config.base_url or DEFAULT_BASE_URL).rstrip("/") + "/",
         config.timeout,
