@@ -13,6 +13,10 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from gateway.connectors.base import SourceConfig
+from gateway.references import ReferenceStore
+from gateway.service import SourceRuntime
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -65,3 +69,9 @@ async def app_client(
         ) as client,
     ):
         yield client
+
+
+def fake_runtime(connector: Any, *, vendor: str = "fake", ttl: float = 60) -> SourceRuntime:
+    """A source around a fake connector (anything with the ``Connector`` protocol's methods)."""
+    store = ReferenceStore(connector, ttl=ttl, maxsize=1000)
+    return SourceRuntime(SourceConfig(name=connector.source, vendor=vendor), connector, store)

@@ -9,22 +9,21 @@ from datetime import date, timedelta
 
 import pytest
 
-from gateway.connectors.base import Capabilities, Order, SourceConfig, TimeEntryQuery
+from gateway.connectors.base import Capabilities, Order, TimeEntryQuery
 from gateway.errors import UpstreamUnavailable
 from gateway.ids import GlobalId
 from gateway.listing import Listing
 from gateway.loaders import EntryBatches
 from gateway.models import Kind, TimeEntry
-from gateway.references import ReferenceStore
 from gateway.service import (
     RECENT_FIRST_MAX,
     Axis,
     EntryGroup,
     Gateway,
     ParentPage,
-    SourceRuntime,
     TimeEntryFilter,
 )
+from tests.conftest import fake_runtime
 
 TODAY = date(2026, 3, 16)
 PROJECTS = ["p1", "p2", "p3", "p4"]
@@ -75,14 +74,7 @@ class FakeConnector:
 
 
 def gateway(*connectors: FakeConnector) -> Gateway:
-    runtimes = {
-        c.source: SourceRuntime(
-            SourceConfig(name=c.source, vendor="fake"),
-            c,  # type: ignore[arg-type]
-            ReferenceStore(c, ttl=60, maxsize=100),  # type: ignore[arg-type]
-        )
-        for c in connectors
-    }
+    runtimes = {c.source: fake_runtime(c) for c in connectors}
     return Gateway(runtimes, today=lambda: TODAY)
 
 

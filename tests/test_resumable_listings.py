@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from gateway.connectors.base import Capabilities, Order, SourceConfig, TimeEntryQuery
+from gateway.connectors.base import Capabilities, Order, TimeEntryQuery
 from gateway.continuations import ContinuationStore
 from gateway.errors import UpstreamUnavailable
 from gateway.http.deadline import deadline_scope, remaining
 from gateway.listing import Listing, Merge, encode_cursor
 from gateway.models import Kind, TimeEntry
-from gateway.references import ReferenceStore
-from gateway.service import Gateway, SourceRuntime, TimeEntryFilter
+from gateway.service import Gateway, TimeEntryFilter
+from tests.conftest import fake_runtime
 
 TODAY = date(2026, 3, 16)
 RANGE = TimeEntryFilter(date_from=TODAY - timedelta(days=19), date_to=TODAY)
@@ -72,14 +72,7 @@ class Fake:
 
 
 def gateway(*fakes: Fake, store: ContinuationStore[Merge[TimeEntry]] | None = None) -> Gateway:
-    runtimes = {
-        f.source: SourceRuntime(
-            SourceConfig(name=f.source, vendor="fake"),
-            f,  # type: ignore[arg-type]
-            ReferenceStore(f, ttl=60, maxsize=100),  # type: ignore[arg-type]
-        )
-        for f in fakes
-    }
+    runtimes = {f.source: fake_runtime(f) for f in fakes}
     return Gateway(
         runtimes, today=lambda: TODAY, continuations=ContinuationStore() if store is None else store
     )

@@ -21,7 +21,6 @@ import pytest
 from strawberry.extensions import SchemaExtension
 
 from bench.memory import MemoryConnector
-from gateway.connectors.base import SourceConfig
 from gateway.models import (
     ID_AND_NAME,
     Client,
@@ -33,12 +32,12 @@ from gateway.models import (
     TimeEntry,
     User,
 )
-from gateway.references import ReferenceStore
 from gateway.service import Gateway, SourceRuntime
 from schema import Context, HourglassSchema, Query, build_schema
 from schema.execution import stale_equivalents
 from schema.execution.executor import CompiledExecutor
 from schema.time_entries import TimeEntry as TimeEntryType
+from tests.conftest import fake_runtime
 
 TODAY = date(2026, 3, 20)
 QUERIES = 520
@@ -132,12 +131,7 @@ def _bad_entries() -> list[TimeEntry]:
 def _runtime(
     name: str, entries: list[TimeEntry], refs: dict[Kind, list[Reference]]
 ) -> SourceRuntime:
-    connector = MemoryConnector(name, entries, refs)
-    return SourceRuntime(
-        SourceConfig(name=name, vendor="memory"),
-        connector,
-        ReferenceStore(connector, ttl=300, maxsize=1000),
-    )
+    return fake_runtime(MemoryConnector(name, entries, refs), vendor="memory", ttl=300)
 
 
 def _gateway() -> Gateway:
