@@ -151,6 +151,19 @@ def embedded_project(
     return EmbeddedRef(linked, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
 
 
+def knows_no_client(entry: TimeEntry) -> bool:
+    """Whether ``entry``'s own record says its project has no client (a Clockify report row with
+    a project and ``clientId: ""``), so that its client is none without loading the project."""
+    project = entry.embedded.get(Kind.PROJECT)
+    return (
+        project is not None
+        and isinstance(project.value, Project)
+        and project.value.id == entry.project_id
+        and "client_id" in project.holds
+        and project.value.client_id is None
+    )
+
+
 Record = Reference | TimeEntry
 
 KIND_OF: dict[type[Any], Kind] = {

@@ -79,13 +79,13 @@ def force(monkeypatch: pytest.MonkeyPatch, strategy: plan.Strategy) -> None:
 # -- acceptance: 40 users x 30 days ---------------------------------------------------------
 
 
-async def test_40_users_30_days_through_the_report_in_5_calls(sim: Sim) -> None:
+async def test_40_users_30_days_through_the_report_in_4_calls(sim: Sim) -> None:
     found = await entries(sim.connector, MONTH)
     assert sim.connector.last_strategy is plan.Strategy.REPORT
     calls = await sim.calls()
-    # users (1) + report pages (2921 entries / 1000) + the running timers the report omits (1)
+    # report pages (2921 entries / 1000) + the running timers the report omits (1); one window
+    # and the running call is never dearer than a fan-out, so no users walk to count members
     assert calls == {
-        "GET /v1/workspaces/{workspace_id}/users": 1,
         "POST /v1/workspaces/{workspace_id}/reports/detailed": 3,
         "GET /v1/workspaces/{workspace_id}/time-entries/status/in-progress": 1,
     }
@@ -93,6 +93,33 @@ async def test_40_users_30_days_through_the_report_in_5_calls(sim: Sim) -> None:
     assert len(found) == 2921 and sum(e.running for e in found) == 5
     starts = [e.start for e in found]
     assert starts == sorted(starts, reverse=True)  # the declared order
+
+
+async def test_running_entries_carry_the_names_report_rows_give_their_ids(sim: Sim) -> None:
+    found = await entries(sim.connector, MONTH)
+    running = [e for e in found if e.running]
+    rows = [e for e in found if not e.running]
+    user_names = {e.user_id: e.embedded[Kind.USER].value.name for e in rows if e.user_id}
+    projects = {e.project_id: e.embedded[Kind.PROJECT].value for e in rows if e.project_id}
+    clients = {e.project_id: e.client_id for e in rows if e.project_id}
+    assert running and all(e.raw and "id" in e.raw for e in running)  # the regular API's shape
+    for e in running:
+        assert e.embedded[Kind.USER].value.name == user_names[e.user_id]
+        if e.project_id:
+            assert e.embedded[Kind.PROJECT].value == projects[e.project_id]
+            assert e.client_id == clients[e.project_id]  # the project's client, as a row has it
+    # The names agree with the vendor's own listings.
+    users = {r.id: r.name async for r in sim.connector.references(Kind.USER)}
+    assert all(e.embedded[Kind.USER].value.name == users[e.user_id] for e in running)
+
+
+async def test_a_long_range_counts_members_before_choosing(sim: Sim) -> None:
+    # Three report windows and the running call (4) could lose to a small team's fan-out: the
+    # count is needed, so the users are walked once (and reused by a fan-out).
+    await entries(sim.connector, replace(MONTH, date_from=TODAY - timedelta(days=79)))
+    calls = await sim.calls()
+    assert calls["GET /v1/workspaces/{workspace_id}/users"] == 1
+    assert sim.connector.last_strategy is plan.Strategy.REPORT  # 4 calls < 40 members
 
 
 async def test_the_fan_out_lists_the_same_entries_in_41_concurrent_calls(
@@ -378,8 +405,9 @@ async def test_regional_hosts_and_the_key_only_in_a_header() -> None:
 
 
 async def test_the_plan_and_the_user_listing_share_one_users_walk(sim: Sim) -> None:
-    # A cold dashboard: the plan counts members, then the page's user names are listed.
-    await entries(sim.connector, MONTH)
+    # A long range: the plan counts members, then the page's user names are listed.
+    long_range = replace(MONTH, date_from=TODAY - timedelta(days=79))
+    await entries(sim.connector, long_range)
     assert len(await ids(sim.connector, Kind.USER)) == 40
-    await entries(sim.connector, MONTH)  # warm: the plan reuses the count
+    await entries(sim.connector, long_range)  # warm: the plan reuses the count
     assert (await sim.calls())["GET /v1/workspaces/{workspace_id}/users"] == 1

@@ -240,6 +240,33 @@ def test_choose(
 
 
 @pytest.mark.parametrize(
+    ("windows", "running", "needed"),
+    [
+        pytest.param(1, None, False, id="one-window-and-running-call-never-dearer"),
+        pytest.param(1, False, False, id="one-window-finished-only"),
+        pytest.param(2, False, False, id="two-windows-finished-only"),
+        pytest.param(2, None, True, id="two-windows-and-running-call"),
+        pytest.param(12, None, True, id="a-year"),
+        pytest.param(None, None, False, id="open-range-always-fans-out"),
+        pytest.param(3, True, False, id="running-only"),
+    ],
+)
+def test_the_member_count_is_walked_only_when_it_can_change_the_choice(
+    windows: int | None, running: bool | None, needed: bool
+) -> None:
+    assert plan.needs_count(windows, running=running) is needed
+    if not needed and windows is not None and running is not True:
+        # A report of at most 2 calls against a fan-out of at least the walk and one member.
+        assert plan.choose(None, windows, running=running) is plan.Strategy.REPORT
+
+
+def test_a_fan_out_pays_a_users_walk_it_cannot_reuse() -> None:
+    # 3 members: 3 calls against the report's 3 is a tie (fan-out); walking again makes it 4.
+    assert plan.choose(3, 2, running=None) is plan.Strategy.FAN_OUT
+    assert plan.choose(3, 2, running=None, walk=1) is plan.Strategy.REPORT
+
+
+@pytest.mark.parametrize(
     ("first", "last", "zone", "spans"),
     [
         pytest.param(date(2026, 2, 19), date(2026, 3, 20), "UTC", [30], id="30-days-one-window"),

@@ -56,6 +56,39 @@ async def test_a_warm_dashboard_costs_only_the_entry_listings(
     }
 
 
+CLOCKIFY_DASHBOARD = """{ timeEntries(first: 100, sources: ["clockify-demo"]) {
+  nodes { end user { id name } project { id name } client { id name } } } }"""
+CLOCKIFY_NAMES = """{ users(sources: ["clockify-demo"], first: 1000) { nodes { id name } }
+  projects(sources: ["clockify-demo"], first: 1000) { nodes { id name client { id name } } } }"""
+
+
+async def test_a_cold_clockify_dashboard_names_everything_from_the_report_alone(
+    demo: tuple[httpx.AsyncClient, list[str]],
+) -> None:
+    # Running timers come from the in-progress listing with ids only, and many report rows
+    # have a project without a client: the rows' names serve both, with no list call.
+    client, vendors = demo
+    await reset(client, vendors)
+    body = await gql(client, CLOCKIFY_DASHBOARD)
+    assert "errors" not in body
+    assert (await calls(client, vendors))["clockify"] == {
+        ENTRY_ROUTES["clockify"]: 1,
+        "GET /v1/workspaces/{workspace_id}/time-entries/status/in-progress": 1,
+    }
+    nodes = body["data"]["timeEntries"]["nodes"]
+    assert any(n["end"] is None for n in nodes)  # running timers are among them
+    assert any(n["project"] and n["client"] is None for n in nodes)  # and clientless projects
+    # What the vendor's own listings say about the same ids.
+    names = (await gql(client, CLOCKIFY_NAMES))["data"]
+    users = {u["id"]: u["name"] for u in names["users"]["nodes"]}
+    projects = {p["id"]: p for p in names["projects"]["nodes"]}
+    for n in nodes:
+        assert n["user"]["name"] == users[n["user"]["id"]]
+        if n["project"]:
+            assert n["project"]["name"] == projects[n["project"]["id"]]["name"]
+            assert n["client"] == projects[n["project"]["id"]]["client"]
+
+
 async def test_nested_entries_of_every_project_cost_one_listing_per_source(
     demo: tuple[httpx.AsyncClient, list[str]],
 ) -> None:

@@ -137,11 +137,14 @@ class ClockifyConnector(ClockifyWrites):
         last = query.date_to or today
         windows = plan.windows(query.date_from, last, self._zone) if query.date_from else []
         members = sorted(query.user_ids) if query.user_ids is not None else None
-        count = len(members) if members is not None else 0
-        if query.running is not True and members is None:
-            # Only the count matters to the choice; a recent one is as good as a fresh one.
+        count = len(members) if members is not None else None
+        walk = 0
+        if members is None and plan.needs_count(len(windows) or None, running=query.running):
+            # Only the count matters to the choice; a recent one is as good as a fresh one. The
+            # fan-out walks again unless the walk that gave it is recent enough to reuse.
             count = len(await self._users(max_age=MEMBER_COUNT_AGE))
-        strategy = plan.choose(count, len(windows) or None, running=query.running)
+            walk = 0 if self._users_within(USERS_REUSE_AGE) else 1
+        strategy = plan.choose(count, len(windows) or None, running=query.running, walk=walk)
         self.last_strategy = strategy
         if strategy is plan.Strategy.IN_PROGRESS:
             return await self._running(query)
@@ -159,12 +162,16 @@ class ClockifyConnector(ClockifyWrites):
         warm request's plan reuses the count instead of walking the users again.
         """
         cached = self._users_cache
-        if cached is not None and time.monotonic() - cached[0] <= max_age:
+        if cached is not None and self._users_within(max_age):
             return cached[1]
         if self._users_flight is None:
             self._users_flight = asyncio.ensure_future(self._walk(f"{self._ws}/users", _USERS))
             self._users_flight.add_done_callback(self._users_walked)
         return await asyncio.shield(self._users_flight)
+
+    def _users_within(self, max_age: float) -> bool:
+        cached = self._users_cache
+        return cached is not None and time.monotonic() - cached[0] <= max_age
 
     def _users_walked(self, flight: asyncio.Future[list[Any]]) -> None:
         self._users_flight = None
@@ -217,8 +224,12 @@ class ClockifyConnector(ClockifyWrites):
             for r in reports
             for raw in r
         }
-        # The report leaves running timers out; the in-progress listing brings them back.
-        return list(found.values()) + [e for e in live if e.id not in found]
+        # The report leaves running timers out; the in-progress listing brings them back, with
+        # ids only: the rows of the same report name most of them (``mapping.names_from``).
+        names = mapping.names_from(found.values())
+        return list(found.values()) + [
+            mapping.with_names(e, names) for e in live if e.id not in found
+        ]
 
     async def _running(self, query: TimeEntryQuery) -> list[TimeEntry]:
         raws = await self._walk(f"{self._ws}/time-entries/status/in-progress", _LIST)

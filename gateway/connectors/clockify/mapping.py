@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -174,6 +176,35 @@ def report_embedded(source: str, raw: ReportEntryPayload) -> dict[Kind, Embedded
             names_client=bool(client_id),
         )
     return found
+
+
+Names = Mapping[tuple[Kind, str], EmbeddedRef]
+
+
+def names_from(entries: Iterable[TimeEntry]) -> Names:
+    """The users and projects (with their clients) that report rows name, by id."""
+    return {
+        (kind, ref.value.id): ref
+        for entry in entries
+        for kind, ref in entry.embedded.items()
+        if kind is not Kind.CLIENT
+    }
+
+
+def with_names(entry: TimeEntry, names: Names) -> TimeEntry:
+    """An entry of the regular API (ids only) with the user and project that report rows of the
+    same listing name, and the project's client: what the report would show for it, without a
+    list call. An id no row names stays without a name (the caller loads that reference)."""
+    found: dict[Kind, EmbeddedRef] = {}
+    client_id = entry.client_id
+    if entry.user_id and (user := names.get((Kind.USER, entry.user_id))):
+        found[Kind.USER] = user
+    if entry.project_id and (project := names.get((Kind.PROJECT, entry.project_id))):
+        found[Kind.PROJECT] = project
+        if client := project.links.get(Kind.CLIENT):
+            found[Kind.CLIENT] = client
+            client_id = client.value.id  # a report row's client is its project's
+    return replace(entry, embedded=found, client_id=client_id) if found else entry
 
 
 def instant(value: datetime) -> str:

@@ -11,16 +11,20 @@ our CPU, is the wall):
   so at least one call per window, plus one ``time-entries/status/in-progress`` call because
   the report leaves running timers out.
 
-The member count decides, so an unfiltered listing first walks the users list (one call per
-1000 members): the fan-out needs it anyway, the report pays it to learn the count. A listing
-for named users skips it. The rule compares the lower bounds, ``members`` against
-``windows + 1``, and takes the report only when it is strictly cheaper (a tie goes to the
-fan-out, which needs no second endpoint). The bound is exact for the fan-out in practice (a
-member rarely logs 5000 entries in a range); the report loses its lead only past
+The member count decides. A listing for named users knows it. An unfiltered one would have to
+walk the users list (one call per 1000 members) to learn it, and does so only when the count
+can change the choice (:func:`needs_count`): a fan-out over the whole membership pays that
+walk and then a call per member, and a workspace always has one (its owner), so it costs at
+least 2 calls and a report of at most 2 (one window, with or without the running call) is
+never dearer. Otherwise the walk is paid (the fan-out needs it anyway) and the rule compares
+the lower bounds, ``members`` (plus the walk again if the one that gave the count is too old
+to reuse) against ``windows + 1``, taking the report only when it is strictly cheaper (a tie
+goes to the fan-out, which needs no second endpoint). The bound is exact for the fan-out in
+practice (a member rarely logs 5000 entries in a range); the report loses its lead only past
 ``1000 * (members - 1) / windows`` entries a window (39,000 a month for 40 members).
 
 Measured against the simulator (40 members, 30 days, 2921 entries of which 5 running):
-report 5 calls (users 1 + report pages 3 + in-progress 1), fan-out 41 (users 1 + 40).
+report 4 calls (report pages 3 + in-progress 1), fan-out 41 (users 1 + 40).
 """
 
 from __future__ import annotations
@@ -47,14 +51,36 @@ class Window:
     end: datetime
 
 
-def choose(members: int, windows: int | None, *, running: bool | None) -> Strategy:
-    """``windows`` is ``None`` for an open range (no start date), which the report cannot take."""
+# The fewest calls a fan-out over an unnamed membership costs: the users walk and one member.
+FAN_OUT_FLOOR = 2
+
+
+def needs_count(windows: int | None, *, running: bool | None) -> bool:
+    """Whether the member count can change the choice for an unfiltered listing (see above)."""
+    if running is True or windows is None:
+        return False
+    return _report_calls(windows, running) > FAN_OUT_FLOOR
+
+
+def choose(
+    members: int | None, windows: int | None, *, running: bool | None, walk: int = 0
+) -> Strategy:
+    """``members``: how many a fan-out calls, ``None`` when unknown (only where
+    :func:`needs_count` says the count cannot matter); ``walk``: the calls it pays first to list
+    them. ``windows`` is ``None`` for an open range (no start date), which the report cannot
+    take."""
     if running is True:
         return Strategy.IN_PROGRESS
     if windows is None:
         return Strategy.FAN_OUT
-    report_calls = windows + (0 if running is False else 1)
-    return Strategy.REPORT if report_calls < members else Strategy.FAN_OUT
+    if members is None:
+        return Strategy.REPORT
+    return Strategy.REPORT if _report_calls(windows, running) < members + walk else Strategy.FAN_OUT
+
+
+def _report_calls(windows: int, running: bool | None) -> int:
+    """A call per window, and one for the running timers unless only finished ones are asked."""
+    return windows + (0 if running is False else 1)
 
 
 def day_range(first: date, last: date, zone: ZoneInfo) -> Window:
