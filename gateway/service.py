@@ -201,7 +201,7 @@ class Gateway:
     ) -> Merge[TimeEntry]:
         recent_first = flt.date_from is None and first <= RECENT_FIRST_MAX
         streams = [
-            self._entry_stream(rt, flt, after_key, order, recent_first=recent_first)
+            self._entry_stream(rt, flt, after_key, order, recent_first=first if recent_first else 0)
             for rt in runtimes
         ]
         return Merge(
@@ -245,8 +245,9 @@ class Gateway:
         after: SortKey | None,
         order: Order,
         *,
-        recent_first: bool = False,
+        recent_first: int = 0,
     ) -> SourceStream[TimeEntry]:
+        """``recent_first``: the page size of a listing read nearest week first, 0 if not."""
         outcome = SourceOutcome(rt.name)
         if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
             outcome.supported = False
@@ -255,6 +256,7 @@ class Gateway:
         if query is None:
             return SourceStream(outcome, _empty())  # the filter names nothing of this source
         if recent_first:
+            query = replace(query, limit=recent_first)
             return SourceStream(outcome, self._recent_first(rt, query), sorted_by=_by_date)
         return SourceStream(outcome, self._filtered(rt, query), sorted_by=_date_order(rt, order))
 

@@ -194,6 +194,9 @@ async def test_without_from_the_near_week_is_read_first(
     assert fake.queries[0].date_from == (
         TODAY - timedelta(days=6) if first <= RECENT_FIRST_MAX else TODAY - timedelta(days=365)
     )
+    # Read nearest first, the connector is told how many the page takes; a whole range is not.
+    expected_limit = first if first <= RECENT_FIRST_MAX else None
+    assert {q.limit for q in fake.queries} == {expected_limit}
     whole = TimeEntryFilter(date_from=TODAY - timedelta(days=365))
     expected = await gw.time_entries(whole, first=first, after=None, order=Order.DESC)
     assert [e.id for e in got.items] == [e.id for e in expected.items]

@@ -83,6 +83,10 @@ class TimeEntryQuery:
     # The TimeEntry fields (GraphQL names) the caller will read; None: all of them. Lets a
     # connector skip a call only some fields need (Toggl's tag names cost a request at 1/s).
     fields: frozenset[str] | None = None
+    # About how many entries the caller expects to take (the dashboard's latest 50), or None
+    # when it reads the whole range. A hint for how to cut the range: a connector must still
+    # yield every entry the caller goes on to read.
+    limit: int | None = None
 
     def wants(self, field: str) -> bool:
         return self.fields is None or field in self.fields

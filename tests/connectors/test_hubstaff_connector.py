@@ -8,6 +8,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -274,35 +275,38 @@ def window_days(query: list[tuple[str, str]]) -> float:
 async def test_the_latest_entries_are_read_in_growing_windows_and_cost_only_what_is_taken(
     hub: tuple[HubstaffConnector, Any]
 ) -> None:
-    # What the service's near week asks when a dashboard wants the latest entries: one day is
-    # read first, and the listing closed after 20 entries asks for nothing more.
+    # What the service's near week asks when a dashboard wants the latest entries (``limit``):
+    # one day is read first, and the listing closed after 20 entries asks for nothing more.
     connector, app = hub
-    near = TimeEntryQuery(date_from=days_ago(6))
+    near = TimeEntryQuery(date_from=days_ago(6), limit=20)
     before = len(await activity_queries(app))
     listing = connector.time_entries(near)
     latest = [await anext(listing) for _ in range(20)]
     await listing.aclose()  # type: ignore[attr-defined]  # the merge closes it so
     asked = (await activity_queries(app))[before:]
-    whole = await entries(connector, days_ago(6), TODAY)  # the same week, read to the end
-    drained = (await activity_queries(app))[before + len(asked):]
-    assert latest == whole[:20]
+    read_on = [e async for e in connector.time_entries(near)]  # the caller reads on after all
+    grown = (await activity_queries(app))[before + len(asked):]
+    whole = await entries(connector, days_ago(6), TODAY)  # the same week, no limit: read whole
+    drained = (await activity_queries(app))[before + len(asked) + len(grown):]
+    assert latest == whole[:20] and read_on == whole
     assert [window_days(q) for q in asked if "page_start_id" not in dict(q)] in ([1], [1, 2])  # 3 days hold 20
-    assert len(asked) < len(drained)
-    sizes = [window_days(q) for q in drained if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
+    assert len(asked) < len(drained) < len(grown)  # growing windows cost a partial page each
+    sizes = [window_days(q) for q in grown if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
     assert sizes[:2] == [1, 2] and len(sizes) == 3 and sum(sizes) <= 7  # a day, two, the rest (up to four)
+    sizes = [window_days(q) for q in drained if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
+    assert len(sizes) == 1 and 6 < sizes[0] <= 7  # one window: the fewest pages
 
 
 @pytest.mark.parametrize(
     ("first", "last"), [pytest.param(7, 1, id="a-whole-week"), pytest.param(6, None, id="the-near-week-to-now")]
 )
 async def test_growing_windows_give_the_same_sessions_as_one_7_day_window(
-    hub: tuple[HubstaffConnector, Any], monkeypatch: pytest.MonkeyPatch, first: int, last: int | None
+    hub: tuple[HubstaffConnector, Any], first: int, last: int | None
 ) -> None:
     connector, _ = hub
     query = TimeEntryQuery(date_from=days_ago(first), date_to=None if last is None else days_ago(last))
-    growing = [e async for e in connector.time_entries(query)]
-    monkeypatch.setattr(hubstaff_connector, "FIRST_WINDOW", timedelta(days=7))  # one window
-    single = [e async for e in connector.time_entries(query)]
+    growing = [e async for e in connector.time_entries(replace(query, limit=50))]
+    single = [e async for e in connector.time_entries(query)]  # no limit: one window
     assert len(growing) > 100 and growing == single  # same ids, spans, order
 
 

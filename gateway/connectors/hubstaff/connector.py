@@ -155,7 +155,8 @@ class HubstaffConnector:
             "project_ids[]", query.project_ids
         )
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
-        async for session in self._sessions(span, _plan(span, ceil_slot(days_end)), filters):
+        batches = _plan(span, ceil_slot(days_end), latest=query.limit is not None)
+        async for session in self._sessions(span, batches, filters):
             yield mapping.time_entry(self.source, session)
 
     async def _sessions(
@@ -515,24 +516,26 @@ def create_connector(
     return HubstaffConnector(config, upstream, limiter, provider, token_client)
 
 
-def _plan(span: Window, days_end: datetime) -> list[list[Window]]:
+def _plan(span: Window, days_end: datetime, *, latest: bool) -> list[list[Window]]:
     """The windows to fetch, newest first, in batches fetched one after another (each batch's
     windows at once), each only once the caller has taken every session before it.
     ``days_end`` is the end of the organization's last day asked for (``to``, or today).
 
-    A range that fits one window is what "the latest entries" ask (the service's near week,
-    read newest first by a merge that stops early), so it is read in growing windows: a day,
-    then two, then four. The latest 50 entries usually lie in the first day, which is one or
-    two pages where the whole week is six to eight, and the merge closes this listing before
-    the next window is asked for. Pages of one window come one after another anyway
-    (``page_start_id``), so a caller that does read the whole week waits about as many round
-    trips as before, for a page or two more (each window's last page is a partial one).
-    A longer range is read whole (a month report) or is the far part of a listing: its 7-day
-    windows are fetched ``WINDOWS_AT_ONCE`` at a time, so it costs the pages of one window in
-    wall time and the fewest windows in calls.
+    ``latest``: the caller wants only the latest few entries (``TimeEntryQuery.limit``, the
+    service's near week read by a merge that stops early). A range that fits one window is
+    then read in growing windows: a day, then two, then four. The latest 50 entries usually
+    lie in the first day, which is one or two pages where the whole week is six to eight, and
+    the merge closes this listing before the next window is asked for. A caller that reads the
+    whole range (a report, a project's entries) gets it in the fewest windows instead: growing
+    ones would cost a partial last page each, two or three calls more for the week.
+    Pages of one window come one after another (``page_start_id``). A range longer than a
+    window is cut into 7-day windows fetched ``WINDOWS_AT_ONCE`` at a time, so it costs the
+    pages of one window in wall time and the fewest windows in calls.
     """
     if span.stop - span.start <= ACTIVITY_WINDOW:
-        return [[w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW)]
+        if latest:
+            return [[w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW)]
+        return [[span]]
     return chunks(_whole_days(span, days_end), WINDOWS_AT_ONCE)
 
 
