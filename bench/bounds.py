@@ -94,8 +94,9 @@ VENDORS: dict[str, Vendor] = {
         1,
         (),
         ("clients", "projects"),
-        why="detailed report rows embed userName, projectName, clientName; "
-        "running timers are a separate call",
+        why="detailed report rows embed userName, projectName, clientName; running timers "
+        "are a separate call, with ids only: named by the rows of the same report where they "
+        "name the same ids (checked against the simulator, bench/truth.py), else a list",
     ),
     "everhour": Vendor(
         1000,
@@ -115,6 +116,11 @@ class Bound:
     seconds: float
     derivation: str
     exact: bool = True  # False: a floor, the exact minimum was not derived
+
+
+# A question repeated within the response cache's freshness window (10 s by default): the
+# gateway may answer it without asking any vendor.
+CACHED = Bound(0, 0.0, "a repeat within the response cache's freshness window: no call")
 
 
 def pages(n: int, size: int) -> int:
@@ -172,11 +178,18 @@ def entries_bound(
 
 
 def dashboard(
-    vendor: str, recent: int, shown: int, *, cold: bool, window_pages: list[int] | None = None
+    vendor: str,
+    recent: int,
+    shown: int,
+    *,
+    cold: bool,
+    window_pages: list[int] | None = None,
+    unnamed: tuple[str, ...] = (),
 ) -> Bound:
     """The 50 newest entries: each vendor must list its entries from the 50th entry's day on
-    (``recent`` of them), and name only those it contributes (``shown``)."""
-    lists = VENDORS[vendor].names if shown else ()
+    (``recent`` of them), and name only those it contributes (``shown``). ``unnamed``: lists
+    needed for entries that carry ids only, where no other entry names them (bench.truth)."""
+    lists = VENDORS[vendor].names + unnamed if shown else ()
     if vendor == "hustle":
         return Bound(0, 0.0, "no time data: no call", True)
     return entries_bound(vendor, recent, lists, cold=cold, window_pages=window_pages)
@@ -189,9 +202,16 @@ def month(vendor: str, n: int, *, cold: bool, window_pages: list[int] | None = N
     return entries_bound(vendor, n, (), cold=cold, windows=windows, window_pages=window_pages)
 
 
-def deep(vendor: str, n: int, *, cold: bool, window_pages: list[int] | None = None) -> Bound:
-    v = VENDORS[vendor]
-    return entries_bound(vendor, n, v.deep_lists, cold=cold, window_pages=window_pages)
+def deep(
+    vendor: str,
+    n: int,
+    *,
+    cold: bool,
+    window_pages: list[int] | None = None,
+    unnamed: tuple[str, ...] = (),
+) -> Bound:
+    lists = VENDORS[vendor].deep_lists + tuple(u for u in unnamed if u == "users")
+    return entries_bound(vendor, n, lists, cold=cold, window_pages=window_pages)
 
 
 def combine(bounds: dict[str, Bound]) -> Bound:

@@ -1,5 +1,9 @@
 """Ground truth read straight from a simulator's API, for bounds the gateway's answer cannot give.
 
+Clockify's running timers come from a listing that names nothing (ids only); the report rows
+of the same range name users and projects (with their clients). A timer whose user or project
+no row names needs that list: :func:`clockify_unnamed` says which, if any.
+
 Hubstaff's time entries are sessions rebuilt from 10-minute activities, so the fewest calls for
 a date range are the activity pages of that range at the largest page (500), cut into the
 fewest 7-day windows the API allows (``time_slot`` spans at most 7 days). This walks them once,
@@ -78,3 +82,28 @@ def toggl_report_pages(root: str, first: date, last: date) -> int:
             body["first_id"] = int(following)
             body["first_row_number"] = int(response.headers["X-Next-Row-Number"])
             clock.sleep(1.05)
+
+
+def clockify_unnamed(root: str, first: date, last: date) -> tuple[str, ...]:
+    """The reference lists (``users``, ``projects``) Clockify's running timers need because no
+    detailed-report row of ``first``..``last`` (UTC days, one page of 1000) names their ids."""
+    source = load("clockify").demo_source(root)
+    workspace = f"workspaces/{source['workspace_id']}"
+    body = {
+        "dateRangeStart": f"{first.isoformat()}T00:00:00Z",
+        "dateRangeEnd": f"{last.isoformat()}T23:59:59Z",
+        "detailedFilter": {"page": 1, "pageSize": 1000},
+    }
+    with httpx.Client(timeout=60, headers={"X-Api-Key": str(source["api_key"])}) as client:
+        rows = client.post(f"{source['reports_url']}/{workspace}/reports/detailed", json=body)
+        running = client.get(f"{source['base_url']}/{workspace}/time-entries/status/in-progress")
+    named = rows.raise_for_status().json()["timeEntries"]
+    users = {r["userId"] for r in named if r.get("userName")}
+    projects = {r["projectId"] for r in named if r.get("projectName")}
+    timers = running.raise_for_status().json()
+    out = []
+    if any(t["userId"] not in users for t in timers):
+        out.append("users")
+    if any(t.get("projectId") and t["projectId"] not in projects for t in timers):
+        out.append("projects")
+    return tuple(out)
