@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import logging
 import os
 import stat
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +30,9 @@ PAT = "pat-original-secret"
 class FakeEndpoint:
     """Rotates like Hubstaff: each refresh token works once; records the order of events."""
 
-    def __init__(self, valid: set[str] | None = None, lifetime: float = 3600, delay: float = 0.0) -> None:
+    def __init__(
+        self, valid: set[str] | None = None, lifetime: float = 3600, delay: float = 0.0
+    ) -> None:
         self.valid = {PAT} if valid is None else valid
         self.lifetime = lifetime
         self.delay = delay
@@ -53,7 +59,9 @@ class Clock:
         return self.now
 
 
-def provider(endpoint: FakeEndpoint, store: object, clock: Clock | None = None, pat: str = PAT) -> RotatingTokenProvider:
+def provider(
+    endpoint: FakeEndpoint, store: object, clock: Clock | None = None, pat: str = PAT
+) -> RotatingTokenProvider:
     return RotatingTokenProvider("hs", endpoint, store, SecretStr(pat), clock=clock or Clock())  # type: ignore[arg-type]
 
 
@@ -95,24 +103,120 @@ async def test_a_rejected_token_is_renewed_once_and_a_stale_rejection_ignored() 
     assert await tokens.token() == "at-2" and len(endpoint.calls) == 2
 
 
-async def test_the_new_refresh_token_is_durable_before_the_access_token_is_handed_out(tmp_path: Path) -> None:
+class Recording(FakeEndpoint):
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+
+    async def __call__(self, refresh_token: str) -> Grant:
+        self.events.append(f"exchange {refresh_token}")
+        return await super().__call__(refresh_token)
+
+
+class Blocking(MemoryTokenStore):
+    """Each save waits (in its worker thread) until ``release`` is set."""
+
+    def __init__(self, events: list[str]) -> None:
+        super().__init__()
+        self.events = events
+        self.release = threading.Event()
+
+    def save(self, token: StoredToken) -> None:
+        assert self.release.wait(5), "the test never released the save"
+        super().save(token)
+        self.events.append(f"saved {token.refresh_token}")
+
+
+class Unlocked(Blocking):
+    """A lock that excludes nothing, so only the provider itself can keep its refreshes in order."""
+
+    @contextlib.asynccontextmanager
+    async def lock(self, within: float) -> AsyncIterator[None]:
+        yield
+
+
+async def test_a_new_refresh_token_is_durable_before_the_next_exchange_uses_it(
+    tmp_path: Path,
+) -> None:
     events: list[str] = []
 
-    class Recording(FileTokenStore):
+    class Saving(FileTokenStore):
         def save(self, token: StoredToken) -> None:
             super().save(token)
             events.append(f"saved {token.refresh_token}")
 
-    tokens = provider(FakeEndpoint(), Recording(tmp_path / "t.json"))
+    # ``token()`` does not wait for the save, and a 401 right away asks for the next refresh
+    # while it may still be running: each exchange must still find its token on disk.
+    tokens = provider(Recording(events), Saving(tmp_path / "t.json"))
     for _ in range(3):
-        events.append(f"use {await tokens.force_refresh()}")
-    assert events == ["saved rt-1", "use at-1", "saved rt-2", "use at-2", "saved rt-3", "use at-3"]
+        await tokens.rejected(await tokens.token())
+    await tokens.aclose()
+    assert [e for e in events if e.startswith("exchange")] == [
+        f"exchange {t}" for t in (PAT, "rt-1", "rt-2")
+    ]
+    for n in (1, 2):
+        assert events.index(f"saved rt-{n}") < events.index(f"exchange rt-{n}")
+    assert events[-1] == "saved rt-3"
+
+
+async def test_the_access_token_is_handed_out_while_its_refresh_token_is_being_saved() -> None:
+    events: list[str] = []
+    store = Unlocked(events)
+    tokens = provider(Recording(events), store)
+    try:
+        assert await tokens.token() == "at-1"  # the save of rt-1 cannot have finished
+        assert store.token is None and events == [f"exchange {PAT}"]
+        forced = asyncio.create_task(tokens.force_refresh())
+        for _ in range(20):  # give it every chance to run ahead of the save
+            await asyncio.sleep(0)
+        assert not forced.done() and events == [f"exchange {PAT}"]
+    finally:
+        store.release.set()
+    assert await forced == "at-2"
+    # force_refresh returns with its token on disk; the chain was written in order.
+    assert events == [f"exchange {PAT}", "saved rt-1", "exchange rt-1", "saved rt-2"]
+    assert store.token is not None and store.token.refresh_token == "rt-2"
+
+
+async def test_another_process_waits_for_the_save_before_reading_the_chain() -> None:
+    # Two providers on one store stand for two processes: the store's lock is held until the
+    # new refresh token is saved, so the second never reads (and exchanges) the dead one.
+    events: list[str] = []
+    store = Blocking(events)
+    endpoint = Recording(events)
+    one, two = provider(endpoint, store), provider(endpoint, store)
+    try:
+        assert await one.token() == "at-1"
+        second = asyncio.create_task(two.token())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not second.done() and events == [f"exchange {PAT}"]
+    finally:
+        store.release.set()
+    assert await second == "at-1"  # adopted from the store, no second exchange
+    assert events == [f"exchange {PAT}", "saved rt-1"]
+
+
+async def test_closing_waits_for_a_save_under_way() -> None:
+    store = Blocking([])
+    tokens = provider(FakeEndpoint(), store)
+    try:
+        await tokens.token()
+        closing = asyncio.create_task(tokens.aclose())
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not closing.done()
+    finally:
+        store.release.set()
+    await closing
+    assert store.token is not None and store.token.refresh_token == "rt-1"
 
 
 async def test_the_store_file_is_private_and_whole(tmp_path: Path) -> None:
     path = tmp_path / "state" / "tokens" / "hs.json"
     tokens = provider(FakeEndpoint(), FileTokenStore(path))
     await tokens.token()
+    await tokens.aclose()  # the save runs on after the token is handed out
     data = json.loads(path.read_text())
     assert data["refresh_token"] == "rt-1" and data["origin"] == fingerprint(PAT)
     assert PAT not in path.read_text()  # only a fingerprint of the configured token
@@ -125,8 +229,12 @@ async def test_a_stored_chain_is_preferred_to_the_configured_token() -> None:
     store = MemoryTokenStore(StoredToken("rt-41", fingerprint(PAT), 41))
     tokens = provider(endpoint, store)
     assert await tokens.token() == "at-1"
+    await tokens.aclose()
     assert endpoint.calls == ["rt-41"]
-    assert store.token is not None and (store.token.refresh_token, store.token.generation) == ("rt-1", 42)
+    assert store.token is not None and (store.token.refresh_token, store.token.generation) == (
+        "rt-1",
+        42,
+    )
 
 
 async def test_a_stored_access_token_survives_a_restart_without_an_exchange() -> None:
@@ -144,6 +252,7 @@ async def test_a_new_configured_token_starts_a_new_chain() -> None:
     store = MemoryTokenStore(StoredToken("rt-old", fingerprint(PAT), 7, "at-old", 0, 10**10))
     tokens = provider(endpoint, store, pat="pat-new")
     assert await tokens.token() == "at-1"
+    await tokens.aclose()
     assert endpoint.calls == ["pat-new"]
     assert store.token is not None and store.token.origin == fingerprint("pat-new")
 
@@ -168,26 +277,48 @@ async def test_a_dead_pat_is_one_clear_error_and_never_retried() -> None:
     assert endpoint.calls == [PAT]
 
 
-async def test_a_failed_write_keeps_the_token_in_memory_and_saves_it_next_time(tmp_path: Path) -> None:
-    class Flaky(MemoryTokenStore):
-        fail = True
+class Flaky(MemoryTokenStore):
+    fail = True
 
-        def save(self, token: StoredToken) -> None:
-            if self.fail:
-                raise OSError("disk full")
-            super().save(token)
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved: list[str] = []
 
+    def save(self, token: StoredToken) -> None:
+        if self.fail:
+            raise OSError(28, "No space left on device")
+        super().save(token)
+        self.saved.append(token.refresh_token)
+
+
+async def test_a_failed_write_keeps_the_token_in_memory_and_saves_it_next_time(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store, endpoint = Flaky(), FakeEndpoint()
+    tokens = provider(endpoint, store)
+    with caplog.at_level(logging.ERROR, logger="gateway.connectors.hubstaff.auth"):
+        assert await tokens.token() == "at-1"  # the request is not failed by the store
+        await tokens.aclose()
+    [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "token store" in record.getMessage() and "No space left" in record.getMessage()
+    assert not any(secret in record.getMessage() for secret in (PAT, "rt-1", "at-1"))
+    assert store.token is None
+    assert await tokens.token() == "at-1"  # still fresh in memory: no exchange, no retry
+    store.fail = False
+    # The next refresh writes the unsaved chain before exchanging its refresh token.
+    assert await tokens.force_refresh() == "at-2"
+    assert endpoint.calls == [PAT, "rt-1"] and store.saved == ["rt-1", "rt-2"]
+
+
+async def test_a_forced_refresh_that_cannot_be_saved_says_so() -> None:
     store, endpoint = Flaky(), FakeEndpoint()
     tokens = provider(endpoint, store)
     with pytest.raises(UpstreamUnavailable, match="token store"):
-        await tokens.token()
-    store.fail = False
-    # The unsaved chain is written first; its access token is still fresh, so no exchange.
-    assert await tokens.token() == "at-1"
+        await tokens.force_refresh()
+    assert await tokens.token() == "at-1"  # kept in memory all the same
+    with pytest.raises(UpstreamUnavailable, match="token store"):
+        await tokens.force_refresh()  # the unsaved chain still cannot be written: no exchange
     assert endpoint.calls == [PAT]
-    assert store.token is not None and store.token.refresh_token == "rt-1"
-    await tokens.force_refresh()
-    assert endpoint.calls == [PAT, "rt-1"]
 
 
 async def test_two_processes_sharing_a_store_never_exchange_the_same_token(tmp_path: Path) -> None:
@@ -208,5 +339,7 @@ async def test_an_unreadable_store_falls_back_to_the_configured_token(tmp_path: 
     path = tmp_path / "t.json"
     path.write_text("{not json")
     endpoint = FakeEndpoint()
-    assert await provider(endpoint, FileTokenStore(path)).token() == "at-1"
+    tokens = provider(endpoint, FileTokenStore(path))
+    assert await tokens.token() == "at-1"
+    await tokens.aclose()
     assert json.loads(path.read_text())["refresh_token"] == "rt-1"

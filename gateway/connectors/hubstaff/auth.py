@@ -7,8 +7,11 @@ a human creates a new token. So :class:`RotatingTokenProvider`:
 
 - refreshes single-flight in the process, and under the store's lock across processes (a
   second process finds the chain already advanced and adopts it instead of exchanging again);
-- writes the new refresh token durably (``store.py``) *before* the new access token is handed
-  to anyone;
+- writes the new refresh token durably (``store.py``) before it is *used*, i.e. before the
+  next exchange, and still under the store's lock. The new access token is handed out as soon
+  as the grant is in hand, while that write (an fsync, tens of ms) runs: using the access token
+  does not touch the chain, and a crash during the write loses the chain exactly as it would if
+  the write were awaited first;
 - prefers the stored chain over the configured token while the configuration still names the
   token the chain started from, and keeps using a stored access token across restarts;
 - renews ``REFRESH_AHEAD`` seconds before expiry (the official CLI's 120 s; at most half the
@@ -165,9 +168,14 @@ class RotatingTokenProvider:
         self._ahead = refresh_ahead
         self._lock_timeout = lock_timeout
         self._current: StoredToken | None = None
-        self._unsaved: StoredToken | None = None  # received, but the store refused to write it
+        # Received, not yet on disk: the refresh saving it, or the store refused to write it.
+        self._unsaved: StoredToken | None = None
         self._rejected: str | None = None
-        self._flight: asyncio.Task[str] | None = None
+        # The access token of the refresh under way, resolved as soon as the grant is in hand;
+        # the refresh itself (``_refreshing``) lives on until its token is saved and the
+        # store's lock released.
+        self._flight: asyncio.Future[str] | None = None
+        self._refreshing: asyncio.Task[None] | None = None
         self._dead: str | None = None
         self._forced = False
 
@@ -177,9 +185,13 @@ class RotatingTokenProvider:
         current = self._current
         if current is not None and current.access_token and self._fresh(current):
             return current.access_token
+        # A chain the store refused to write (``_unsaved`` with a fresh ``_current``) is not
+        # retried here: the failure is most likely not transient (permissions, a full disk),
+        # it was logged at ERROR, and the next refresh writes it before its refresh token is
+        # used (or fails without exchanging). One place that saves keeps the lock and the
+        # order on disk simple.
         if self._flight is None:
-            self._flight = asyncio.ensure_future(self._refresh())
-            self._flight.add_done_callback(_retrieve)
+            self._flight = self._start()
         # shield: one caller giving up must not cancel the refresh the others are waiting for
         return await asyncio.shield(self._flight)
 
@@ -190,11 +202,21 @@ class RotatingTokenProvider:
 
     async def force_refresh(self) -> str:
         """Exchange the newest refresh token now, whatever the access token's age (tools,
-        tests). Returns the new access token."""
+        tests). Returns the new access token once its refresh token is on disk, and raises
+        ``UpstreamUnavailable`` if it could not be written."""
         if self._flight is not None:
             await asyncio.gather(asyncio.shield(self._flight), return_exceptions=True)
         self._current, self._forced = None, True
-        return await self.token()
+        access = await self.token()
+        if self._refreshing is not None:
+            await asyncio.shield(self._refreshing)
+        return access
+
+    async def aclose(self) -> None:
+        """Wait for a refresh under way to save its token and release the store's lock (it is
+        never cancelled: that could lose the chain). The provider stays usable."""
+        if self._refreshing is not None:
+            await asyncio.wait([self._refreshing])
 
     def _fresh(self, token: StoredToken) -> bool:
         if not token.access_token or token.access_token == self._rejected:
@@ -202,17 +224,54 @@ class RotatingTokenProvider:
         lifetime = max(0.0, token.expires_at - token.issued_at)
         return self._clock() < token.expires_at - min(self._ahead, lifetime / 2)
 
-    async def _refresh(self) -> str:
+    def _start(self) -> asyncio.Future[str]:
+        flight: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        flight.add_done_callback(_retrieve)
+        task = asyncio.ensure_future(self._refresh(flight, self._refreshing))
+        task.add_done_callback(_retrieve)
+        # A refresh cancelled before it ever ran (loop shutdown) must not strand its waiters.
+        task.add_done_callback(lambda _: self._fail(flight, asyncio.CancelledError()))
+        self._refreshing = task
+        return flight
+
+    async def _refresh(
+        self, flight: asyncio.Future[str], previous: asyncio.Task[None] | None
+    ) -> None:
+        """One refresh, holding the store's lock from reading the chain until the new link is
+        on disk, so another process never reads (and exchanges) the link before it. The access
+        token goes to ``flight`` as soon as the grant is in hand; a failed save raises here
+        (for ``force_refresh``) after being logged."""
         try:
-            async with self._store.lock(self._lock_timeout):
-                return await self._refresh_locked()
-        except TimeoutError as exc:
-            raise errors.UpstreamUnavailable(
-                self.source,
-                f"source {self.source!r}: another process is refreshing the token; try again",
-            ) from exc
-        finally:
+            try:
+                if previous is not None:
+                    await asyncio.wait([previous])  # its link reaches the disk before ours
+                async with self._store.lock(self._lock_timeout):
+                    self._hand(flight, await self._refresh_locked())
+                    await self._save_new()
+            except TimeoutError as exc:
+                raise errors.UpstreamUnavailable(
+                    self.source,
+                    f"source {self.source!r}: another process is refreshing the token; try again",
+                ) from exc
+        except BaseException as exc:
+            self._fail(flight, exc)
+            raise
+
+    def _hand(self, flight: asyncio.Future[str], access: str) -> None:
+        if self._flight is flight:
+            self._flight = None  # the next caller that needs a refresh starts a new one
+        if not flight.done():
+            flight.set_result(access)
+
+    def _fail(self, flight: asyncio.Future[str], error: BaseException) -> None:
+        if self._flight is flight:
             self._flight = None
+        if flight.done():
+            return
+        if isinstance(error, asyncio.CancelledError):
+            flight.cancel()
+        else:
+            flight.set_exception(error)
 
     async def _refresh_locked(self) -> str:
         forced, self._forced = self._forced, False
@@ -257,18 +316,34 @@ class RotatingTokenProvider:
             issued_at=now,
             expires_at=now + grant.lifetime,
         )
-        try:
-            await self._save(token)  # durable before it is used
-        except errors.UpstreamUnavailable:
-            self._unsaved = token  # never lose it while this process lives; saved next time
-            raise
-        self._current = token
+        # Saved by ``_save_new`` right after the access token is handed out; if the store refuses,
+        # it stays here (never lost while this process lives) and the next refresh writes it
+        # before using its refresh token.
+        self._current, self._unsaved = token, token
         log.info(
             "source %r: refreshed the Hubstaff access token (generation %d)",
             self.source,
             token.generation,
         )
         return grant.access_token
+
+    async def _save_new(self) -> None:
+        token = self._unsaved
+        if token is None:
+            return  # adopted a chain already on disk
+        try:
+            await self._save(token)
+        except errors.UpstreamUnavailable as exc:
+            # The request that triggered the refresh already has its access token; the
+            # operator learns here (the message names no secret, nor does the OS error).
+            log.error(
+                "%s (%s); it is kept in memory and written first by the next refresh",
+                exc,
+                exc.__cause__,
+            )
+            raise
+        if self._unsaved is token:
+            self._unsaved = None
 
     async def _save(self, token: StoredToken) -> None:
         try:
@@ -302,7 +377,7 @@ def _lifetime(expires_in: object, access_token: str, now: float) -> float:
         return FALLBACK_LIFETIME
 
 
-def _retrieve(task: asyncio.Task[str]) -> None:
+def _retrieve(future: asyncio.Future[Any]) -> None:
     """Mark a failed refresh's exception as seen even if every waiter went away."""
-    if not task.cancelled():
-        task.exception()
+    if not future.cancelled():
+        future.exception()
