@@ -473,6 +473,7 @@ class HubstaffConnector:
         return f"{me.get('name', '')} <{me.get('email', '')}>".strip()
 
     async def aclose(self) -> None:
+        await self.provider.aclose()  # a rotated refresh token being saved is finished first
         await asyncio.gather(self._upstream.aclose(), self._token_client.aclose())
 
 
