@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -155,27 +157,48 @@ def report_entry(
     )
 
 
-def report_embedded(source: str, raw: ReportEntryPayload) -> dict[Kind, EmbeddedRef]:
+def report_embedded(source: str, raw: ReportEntryPayload) -> Mapping[Kind, EmbeddedRef]:
     """The names a detailed-report row carries next to its ids, as partial references.
 
     They are what the report shows for the entry (the vendor's own view; acceptable should one
     ever lag a rename). A row's client is its project's client, so the project links to it.
     Clockify writes ``""`` for a missing name: nothing is embedded then.
     """
+    return _row_names(
+        source,
+        raw.get("userId"),
+        raw.get("userName"),
+        raw.get("clientId"),
+        raw.get("clientName"),
+        raw.get("projectId"),
+        raw.get("projectName"),
+    )
+
+
+# A report repeats a few users and projects over thousands of rows: rows naming the same ones
+# share one (immutable) set of references instead of building five objects each.
+@lru_cache(maxsize=4096)
+def _row_names(
+    source: str,
+    user_id: str | None,
+    user_name: str | None,
+    client_id: str | None,
+    client_name: str | None,
+    project_id: str | None,
+    project_name: str | None,
+) -> Mapping[Kind, EmbeddedRef]:
     found: dict[Kind, EmbeddedRef] = {}
-    if raw.get("userId") and raw.get("userName"):
-        found[Kind.USER] = EmbeddedRef(User(source, raw["userId"], raw["userName"]), ID_AND_NAME)
-    client_id, client_name = raw.get("clientId"), raw.get("clientName")
+    if user_id and user_name:
+        found[Kind.USER] = EmbeddedRef(User(source, user_id, user_name), ID_AND_NAME)
     if client_id and client_name:
         found[Kind.CLIENT] = EmbeddedRef(Client(source, client_id, client_name), ID_AND_NAME)
-    project_id, project_name = raw.get("projectId"), raw.get("projectName")
     if project_id and project_name:
         found[Kind.PROJECT] = embedded_project(
             Project(source, project_id, project_name),
             found.get(Kind.CLIENT),
             names_client=bool(client_id),
         )
-    return found
+    return MappingProxyType(found)
 
 
 Names = Mapping[tuple[Kind, str], EmbeddedRef]

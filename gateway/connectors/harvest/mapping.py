@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 from gateway.connectors.harvest.payloads import (
@@ -135,28 +138,47 @@ def time_entry(
     )
 
 
-def embedded(source: str, raw: TimeEntryPayload) -> dict[Kind, EmbeddedRef]:
+def embedded(source: str, raw: TimeEntryPayload) -> Mapping[Kind, EmbeddedRef]:
     """The ``{id, name}`` objects Harvest embeds in an entry, as partial references.
 
     The names are what Harvest shows on the entry; should they ever lag a rename, the entry
     still shows what the vendor itself shows for it, which is acceptable. Harvest projects
     belong to one client, so the entry's client is its project's client.
     """
+    return _entry_names(
+        source,
+        _named(raw.get("user")),
+        _named(raw.get("task")),
+        _named(raw.get("client")),
+        _named(raw.get("project")),
+        names_client=raw.get("client") is not None,
+    )
+
+
+# Entries repeat a few users, tasks and projects over thousands of rows: entries naming the
+# same ones share one (immutable) set of references instead of building six objects each.
+@lru_cache(maxsize=4096)
+def _entry_names(
+    source: str,
+    user: tuple[str, str] | None,
+    task: tuple[str, str] | None,
+    client: tuple[str, str] | None,
+    project: tuple[str, str] | None,
+    *,
+    names_client: bool,
+) -> Mapping[Kind, EmbeddedRef]:
     found: dict[Kind, EmbeddedRef] = {}
-    if (ref := _named(raw.get("user"))) is not None:
-        found[Kind.USER] = EmbeddedRef(User(source, *ref), ID_AND_NAME)
-    if (ref := _named(raw.get("task"))) is not None:
-        found[Kind.TASK] = EmbeddedRef(Task(source, *ref), ID_AND_NAME)
-    client_ref = _named(raw.get("client"))
-    if client_ref is not None:
-        found[Kind.CLIENT] = EmbeddedRef(Client(source, *client_ref), ID_AND_NAME)
-    if (ref := _named(raw.get("project"))) is not None:
+    if user is not None:
+        found[Kind.USER] = EmbeddedRef(User(source, *user), ID_AND_NAME)
+    if task is not None:
+        found[Kind.TASK] = EmbeddedRef(Task(source, *task), ID_AND_NAME)
+    if client is not None:
+        found[Kind.CLIENT] = EmbeddedRef(Client(source, *client), ID_AND_NAME)
+    if project is not None:
         found[Kind.PROJECT] = embedded_project(
-            Project(source, *ref),
-            found.get(Kind.CLIENT),
-            names_client=raw.get("client") is not None,
+            Project(source, *project), found.get(Kind.CLIENT), names_client=names_client
         )
-    return found
+    return MappingProxyType(found)
 
 
 def _named(ref: NamedRef | None) -> tuple[str, str] | None:

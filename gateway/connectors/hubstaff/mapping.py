@@ -9,10 +9,10 @@ the user and the activity's slot, so the session can be found again by id).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from gateway.connectors.hubstaff.payloads import (
     ActivityPayload,
@@ -197,8 +197,6 @@ def time_entry(source: str, session: Session) -> TimeEntry:
     """A session as a time entry: it counts for its first activity's (organization) day and
     is billable only if all of its activities are."""
     acts = session.activities
-    created = [t for t in (parse_datetime(a.get("created_at")) for a in acts) if t]
-    updated = [t for t in (parse_datetime(a.get("updated_at")) for a in acts) if t]
     first = session.first
     return TimeEntry(
         source=source,
@@ -212,10 +210,27 @@ def time_entry(source: str, session: Session) -> TimeEntry:
         user_id=str(first["user_id"]),
         project_id=_id(first.get("project_id")),
         task_id=_id(first.get("task_id")),
-        created_at=min(created, default=None),
-        updated_at=max(updated, default=None),
+        created_at=_extreme(acts, "created_at", latest=False),
+        updated_at=_extreme(acts, "updated_at", latest=True),
         raw={"activities": list(acts)},
     )
+
+
+def _extreme(
+    acts: Sequence[ActivityPayload], key: Literal["created_at", "updated_at"], *, latest: bool
+) -> datetime | None:
+    """The earliest (or latest) of the activities' timestamps, parsing one instead of each.
+
+    Hubstaff writes them all alike (``2026-03-20T10:00:00Z``): texts of one length ending in
+    ``Z`` order as the instants do. Any other mix is parsed one by one."""
+    texts: list[str] = [t for a in acts if (t := a.get(key))]
+    if not texts:
+        return None
+    size = len(texts[0])
+    if all(len(t) == size and t[-1] == "Z" for t in texts):
+        return parse_datetime(max(texts) if latest else min(texts))
+    parsed = [t for t in map(parse_datetime, texts) if t is not None]
+    return (max(parsed) if latest else min(parsed)) if parsed else None
 
 
 @dataclass(frozen=True, slots=True)
