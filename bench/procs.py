@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,8 @@ class Simulators:
 
     roots: dict[str, str]
     relaxed: bool = False
+    # Process ids by vendor, and "gateway" while one runs (``gateway``): for CPU accounting.
+    pids: dict[str, int] = field(default_factory=dict)
 
     def reset(self) -> None:
         for root in self.roots.values():
@@ -120,19 +122,35 @@ def simulators(
             str(latency_ms),
         ]
 
-    probes = [(command(v, p), f"http://127.0.0.1:{p}/_simulator/stats") for v, p in ports.items()]
-    with _all(probes):
-        yield Simulators({v: f"http://127.0.0.1:{p}" for v, p in ports.items()}, relaxed)
+    probes = [
+        (v, command(v, p), f"http://127.0.0.1:{p}/_simulator/stats") for v, p in ports.items()
+    ]
+    pids: dict[str, int] = {}
+    with _all(probes, pids):
+        yield Simulators({v: f"http://127.0.0.1:{p}" for v, p in ports.items()}, relaxed, pids)
 
 
 @contextmanager
-def _all(commands: list[tuple[list[str], str]]) -> Iterator[None]:
+def _all(commands: list[tuple[str, list[str], str]], pids: dict[str, int]) -> Iterator[None]:
     if not commands:
         yield
         return
-    (args, probe), rest = commands[0], commands[1:]
-    with process(args, probe), _all(rest):
+    (name, args, probe), rest = commands[0], commands[1:]
+    with process(args, probe) as proc, _all(rest, pids):
+        pids[name] = proc.pid
         yield
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time all of a process's threads have run so far, from the scheduler's per-thread
+    nanosecond counters (``/proc/PID/task/*/schedstat``; ``stat``'s ticks are 10 ms)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue  # a thread that ended meanwhile
+    return total / 1e9
 
 
 @contextmanager
@@ -144,8 +162,12 @@ def gateway(sims: Simulators, extra: str = "") -> Iterator[str]:
         blocks = [_toml(s) for s in sims.sources(state)]
         config.write_text(f'log_level = "WARNING"\n{extra}\n\n' + "\n\n".join(blocks) + "\n")
         args = [*HOURGLASS, "serve", "--config", str(config), "--port", str(port)]
-        with process(args, f"http://127.0.0.1:{port}/healthz"):
-            yield f"http://127.0.0.1:{port}"
+        with process(args, f"http://127.0.0.1:{port}/healthz") as proc:
+            sims.pids["gateway"] = proc.pid
+            try:
+                yield f"http://127.0.0.1:{port}"
+            finally:
+                del sims.pids["gateway"]
 
 
 def _toml(entry: dict[str, object]) -> str:

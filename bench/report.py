@@ -22,6 +22,8 @@ class Row:
     routes: dict[str, Counter[str]] = field(default_factory=dict)
     entries: int = 0
     problems: list[str] = field(default_factory=list)
+    gateway_cpu: float = 0.0  # median CPU seconds of the gateway process over the query
+    simulators_cpu: float = 0.0  # and of every simulator process together
 
 
 def _bounds(name: str, m: Measured, phase: str) -> dict[str, bounds.Bound]:
@@ -77,6 +79,8 @@ def measure(sims: Simulators, runs: int) -> list[Row]:
                     first.calls,
                     sum(first.counts.values()),
                     problems,
+                    statistics.median(run.gateway_cpu for run in picked),
+                    statistics.median(run.simulators_cpu for run in picked),
                 )
             )
     return rows

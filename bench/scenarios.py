@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from bench.procs import Simulators, gateway
+from bench.procs import Simulators, cpu_seconds, gateway
 from bench.truth import clockify_unnamed, hubstaff_activity_pages, toggl_report_pages
 
 TODAY = datetime.now(UTC).date()
@@ -79,6 +79,8 @@ class Run:
     incomplete: list[str] = field(default_factory=list)  # sources flagged incomplete
     errors: list[str] = field(default_factory=list)
     oldest: str | None = None  # the earliest entry date returned (the dashboard's cut)
+    gateway_cpu: float = 0.0  # CPU seconds the gateway process spent on the query
+    simulators_cpu: float = 0.0  # and all the simulator processes together
 
 
 @dataclass(frozen=True)
@@ -154,8 +156,12 @@ def measure(
     headers: dict[str, str] | None = None,
 ) -> Run:
     before = sims.calls()
+    cpu_before = {name: cpu_seconds(pid) for name, pid in sims.pids.items()}
     bodies, run = post(client, scenario, headers)
+    cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in sims.pids.items()}
     after = sims.calls()
+    run.gateway_cpu = cpu.pop("gateway", 0.0)
+    run.simulators_cpu = sum(cpu.values())
     run.calls = {
         v: Counter(
             {r: n - before[v].get(r, 0) for r, n in after[v].items() if n - before[v].get(r, 0)}
