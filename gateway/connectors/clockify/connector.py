@@ -25,7 +25,7 @@ from gateway.connectors.base import Capabilities, ConnectorContext, Order, TimeE
 from gateway.connectors.clockify import mapping, plan
 from gateway.connectors.clockify.config import DEFAULT_BASE_URL, ClockifySource
 from gateway.connectors.clockify.writes import ClockifyWrites
-from gateway.connectors.paging import iterate_items
+from gateway.connectors.paging import collect_items
 from gateway.http import HeaderAuth, SlidingWindowLimiter, Upstream
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
@@ -115,12 +115,9 @@ class ClockifyConnector(ClockifyWrites):
     async def _walk(self, path: str, params: Params, upstream: Upstream | None = None) -> list[Any]:
         first = PageRequest(path).with_params(page=1, **params)
         async with self._gate:
-            return [
-                item
-                async for item in iterate_items(
-                    upstream or self._upstream, first, LastPageHeaderPaginator(), _bare_array
-                )
-            ]
+            return await collect_items(
+                upstream or self._upstream, first, LastPageHeaderPaginator(), _bare_array
+            )
 
     # -- time entries ----------------------------------------------------------------------
 
@@ -210,10 +207,7 @@ class ClockifyConnector(ClockifyWrites):
                 _report_body(query, window)
             )
             async with self._gate:
-                return [
-                    raw
-                    async for raw in iterate_items(self._upstream, first, paginator, _report_items)
-                ]
+                return await collect_items(self._upstream, first, paginator, _report_items)
 
         calls = [one(w) for w in windows]
         running = self._running(query) if query.running is None else _nothing()

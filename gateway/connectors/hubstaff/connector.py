@@ -73,7 +73,7 @@ from gateway.connectors.hubstaff.writes import (
     numeric,
     provisional_id,
 )
-from gateway.connectors.paging import Extract, items_at, iterate_items
+from gateway.connectors.paging import Extract, collect_items, items_at, iterate_items
 from gateway.http import (
     BearerTokenAuth,
     SlidingWindowLimiter,
@@ -226,7 +226,9 @@ class HubstaffConnector:
             page_limit=PAGE_LIMIT,
         )
         first = PageRequest(first.url, first.params + filters)
-        return [a async for a in self._list(first, items_at("activities"))]
+        return await collect_items(
+            self._upstream, first, StartIdPaginator(), items_at("activities")
+        )
 
     def _span(self, date_from: date | None, date_to: date | None) -> Window | None:
         """The organization's days as a UTC range Hubstaff can still serve (6 months back, not

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, Literal, NamedTuple
 
 from gateway.connectors.hubstaff.payloads import (
@@ -150,14 +151,17 @@ def sessions(activities: Iterable[ActivityPayload], span_of: SpanOf | None = Non
     ``span_of`` may be a memo of :func:`span` shared by the calls for one query."""
     cover = span_of or span
     unique = {raw["id"]: raw for raw in activities}.values()
-    spans = sorted(
-        ((_key(raw), *cover(raw), raw["id"], raw) for raw in unique), key=lambda p: p[:4]
-    )
+    rows = []
+    for raw in unique:  # one loop, no call per item beyond the span: 15,000 a month
+        group = _key(raw)
+        begins, ends = cover(raw)
+        rows.append(((*group, begins, ends, raw["id"]), group, begins, ends, raw))
+    rows.sort(key=itemgetter(0))
     out: list[Session] = []
     run: list[ActivityPayload] = []
     key: tuple[int, int, int] | None = None
     start = end = datetime.min.replace(tzinfo=UTC)
-    for this_key, begins, ends, _, raw in spans:
+    for _, this_key, begins, ends, raw in rows:
         if this_key == key and begins == end:
             run.append(raw)
             end = ends

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
+from types import MappingProxyType
 
 from gateway.connectors.toggl.payloads import (
     ClientPayload,
@@ -18,7 +20,17 @@ from gateway.connectors.toggl.payloads import (
     TimeEntryPayload,
     UserPayload,
 )
-from gateway.models import ID_AND_NAME, Client, EmbeddedRef, Kind, Project, Task, TimeEntry, User
+from gateway.models import (
+    ID_AND_NAME,
+    NOTHING_EMBEDDED,
+    Client,
+    EmbeddedRef,
+    Kind,
+    Project,
+    Task,
+    TimeEntry,
+    User,
+)
 from gateway.normalize import parse_datetime
 
 
@@ -163,10 +175,16 @@ def _report_entry(
     )
 
 
-def _row_user(source: str, row: ReportRowPayload) -> dict[Kind, EmbeddedRef]:
+def _row_user(source: str, row: ReportRowPayload) -> Mapping[Kind, EmbeddedRef]:
     """A report row's ``username`` next to its ``user_id``: the user as the report shows it
     (the vendor's own view of the entry; acceptable should it ever lag a rename)."""
     user_id, name = _id(row.get("user_id")), row.get("username")
     if user_id is None or not name:
-        return {}
-    return {Kind.USER: EmbeddedRef(User(source, user_id, name), ID_AND_NAME)}
+        return NOTHING_EMBEDDED
+    return _user_named(source, user_id, name)
+
+
+# Rows repeat a few users: rows naming the same one share one (immutable) reference.
+@lru_cache(maxsize=4096)
+def _user_named(source: str, user_id: str, name: str) -> Mapping[Kind, EmbeddedRef]:
+    return MappingProxyType({Kind.USER: EmbeddedRef(User(source, user_id, name), ID_AND_NAME)})
