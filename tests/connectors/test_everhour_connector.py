@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import asyncio
+import contextlib
+import gc
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -15,7 +18,7 @@ from pydantic import ValidationError
 from gateway.connectors.base import ConnectorContext, Order, TimeEntryDraft, TimeEntryQuery
 from gateway.connectors.everhour import CONFIG, EverhourConnector, ShortPagePaginator, connector
 from gateway.connectors.everhour.connector import windows
-from gateway.errors import NotSupported, UpstreamAuthError, UserInputError
+from gateway.errors import NotSupported, UpstreamAuthError, UpstreamBadResponse, UserInputError
 from gateway.loaders import Loaders
 from gateway.models import Kind, TimeEntry
 from gateway.pagination import Page, PageRequest
@@ -33,10 +36,13 @@ Connect = Callable[..., EverhourConnector]
 
 
 def simulator(
-    limit: tuple[int, float] = (1000, 1.0), clock: ManualClock | None = None, zone: str | None = None
+    limit: tuple[int, float] = (1000, 1.0),
+    clock: ManualClock | None = None,
+    zone: str | None = None,
 ) -> Any:
-    config = SimulatorConfig(seed=4, today=TODAY, rate_limit=limit,
-                             options={"timezone": zone} if zone else {})
+    config = SimulatorConfig(
+        seed=4, today=TODAY, rate_limit=limit, options={"timezone": zone} if zone else {}
+    )
     if clock is not None:
         config.clock = clock
     return create_app(config)
@@ -46,9 +52,13 @@ def simulator(
 async def connect() -> AsyncIterator[Connect]:
     made: list[EverhourConnector] = []
 
-    def make(app: Any, **overrides: Any) -> EverhourConnector:
+    def make(
+        app: Any, transport: httpx.AsyncBaseTransport | None = None, **overrides: Any
+    ) -> EverhourConnector:
         entry = {**demo_source("http://sim"), "rate_limit": FAST, **overrides}
-        context = ConnectorContext(user_agent="test", transport=httpx.ASGITransport(app=app))
+        context = ConnectorContext(
+            user_agent="test", transport=transport or httpx.ASGITransport(app=app)
+        )
         made.append(connector.create_connector(CONFIG.model_validate(entry), context))
         return made[-1]
 
@@ -58,12 +68,16 @@ async def connect() -> AsyncIterator[Connect]:
 
 
 async def control(app: Any, what: str) -> Any:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sim") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://sim"
+    ) as c:
         return (await c.get(f"/_simulator/{what}")).json()
 
 
 async def logged(app: Any, route: str, method: str = "GET") -> list[dict[str, Any]]:
-    return [r for r in await control(app, "requests") if r["route"] == route and r["method"] == method]
+    return [
+        r for r in await control(app, "requests") if r["route"] == route and r["method"] == method
+    ]
 
 
 def query_of(request: dict[str, Any]) -> dict[str, str]:
@@ -93,7 +107,9 @@ def page(items: int, **params: str) -> Page:
 )
 def test_short_page_paginator(items: int, expected: int | None) -> None:
     following = ShortPagePaginator().next_request(page(items, page="1", limit="3"))
-    assert (following.param("page") if following else None) == (None if expected is None else str(expected))
+    assert (following.param("page") if following else None) == (
+        None if expected is None else str(expected)
+    )
 
 
 @pytest.mark.parametrize(
@@ -116,7 +132,9 @@ async def test_project_pages(
     assert {query_of(r)["limit"] for r in calls} == {str(limit)}
 
 
-@pytest.mark.parametrize(("extra", "calls"), [pytest.param(0, 2, id="exact"), pytest.param(1, 1, id="short")])
+@pytest.mark.parametrize(
+    ("extra", "calls"), [pytest.param(0, 2, id="exact"), pytest.param(1, 1, id="short")]
+)
 async def test_time_record_pages(
     connect: Connect, monkeypatch: pytest.MonkeyPatch, extra: int, calls: int
 ) -> None:
@@ -155,36 +173,59 @@ async def test_tasks_of_every_project_with_prefixed_ids(connect: Connect) -> Non
 @pytest.mark.parametrize(
     ("date_from", "date_to", "newest_first", "expected"),
     [
-        pytest.param(date(2024, 9, 1), date(2024, 10, 18), True,
-                     [(date(2024, 9, 18), date(2024, 10, 18)), (date(2024, 9, 1), date(2024, 9, 17))],
-                     id="newest-first"),
-        pytest.param(date(2024, 9, 1), date(2024, 10, 18), False,
-                     [(date(2024, 9, 1), date(2024, 10, 1)), (date(2024, 10, 2), date(2024, 10, 18))],
-                     id="oldest-first"),
+        pytest.param(
+            date(2024, 9, 1),
+            date(2024, 10, 18),
+            True,
+            [(date(2024, 9, 18), date(2024, 10, 18)), (date(2024, 9, 1), date(2024, 9, 17))],
+            id="newest-first",
+        ),
+        pytest.param(
+            date(2024, 9, 1),
+            date(2024, 10, 18),
+            False,
+            [(date(2024, 9, 1), date(2024, 10, 1)), (date(2024, 10, 2), date(2024, 10, 18))],
+            id="oldest-first",
+        ),
         pytest.param(date(2024, 10, 1), None, True, [(date(2024, 10, 1), None)], id="open-end"),
         pytest.param(None, date(2024, 10, 1), True, [(None, date(2024, 10, 1))], id="open-start"),
         pytest.param(date(2024, 10, 2), date(2024, 10, 1), True, [], id="empty"),
     ],
 )
-def test_windows(date_from: date | None, date_to: date | None, newest_first: bool, expected: Any) -> None:
+def test_windows(
+    date_from: date | None, date_to: date | None, newest_first: bool, expected: Any
+) -> None:
     assert windows(date_from, date_to, today=TODAY, newest_first=newest_first) == expected
 
 
 async def test_dates_are_pushed_down_and_every_record_comes_newest_first(connect: Connect) -> None:
     app = simulator()
-    got = await entries(connect(app), date_from=date(2024, 9, 1), date_to=date(2024, 10, 18), running=False)
+    got = await entries(
+        connect(app), date_from=date(2024, 9, 1), date_to=date(2024, 10, 18), running=False
+    )
     sent = [query_of(r) for r in await logged(app, "/team/time")]
-    assert [(q["from"], q["to"]) for q in sent] == [("2024-09-18", "2024-10-18"), ("2024-09-01", "2024-09-17")]
+    assert [(q["from"], q["to"]) for q in sent] == [
+        ("2024-09-18", "2024-10-18"),
+        ("2024-09-01", "2024-09-17"),
+    ]
     days = [e.date for e in got]
     assert days == sorted(days, reverse=True)
     assert date(2024, 9, 1) <= days[-1] and days[0] <= date(2024, 10, 18)
     # Nothing lost to windows or pages: the same range asked for in one go.
     key = demo_source("http://sim")["api_key"]
     raw: list[Any] = []
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sim",
-                                 headers={"X-Api-Key": str(key)}) as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app),
+        base_url="http://sim",
+        headers={"X-Api-Key": str(key)},
+    ) as c:
         for number in range(1, 10):
-            params: dict[str, str | int] = {"from": "2024-09-01", "to": "2024-10-18", "limit": 1000, "page": number}
+            params: dict[str, str | int] = {
+                "from": "2024-09-01",
+                "to": "2024-10-18",
+                "limit": 1000,
+                "page": number,
+            }
             raw += (await c.get("/team/time", params=params)).json()
             if len(raw) < 1000 * number:
                 break
@@ -194,8 +235,13 @@ async def test_dates_are_pushed_down_and_every_record_comes_newest_first(connect
 
 async def test_ascending_order_reads_the_oldest_window_first(connect: Connect) -> None:
     app = simulator()
-    got = await entries(connect(app), date_from=date(2024, 9, 1), date_to=date(2024, 10, 18),
-                        running=False, order=Order.ASC)
+    got = await entries(
+        connect(app),
+        date_from=date(2024, 9, 1),
+        date_to=date(2024, 10, 18),
+        running=False,
+        order=Order.ASC,
+    )
     assert [e.date for e in got] == sorted(e.date for e in got)
 
 
@@ -207,7 +253,9 @@ async def test_ascending_order_reads_the_oldest_window_first(connect: Connect) -
         pytest.param(None, {"/team/timers", "/team/time"}, id="both"),
     ],
 )
-async def test_running_is_pushed_down(connect: Connect, running: bool | None, routes: set[str]) -> None:
+async def test_running_is_pushed_down(
+    connect: Connect, running: bool | None, routes: set[str]
+) -> None:
     app = simulator()
     got = await entries(connect(app), date_from=date.today() - timedelta(days=2), running=running)
     assert {r["route"] for r in await control(app, "requests")} == routes
@@ -217,19 +265,192 @@ async def test_running_is_pushed_down(connect: Connect, running: bool | None, ro
 
 async def test_running_timers_are_running_entries(connect: Connect) -> None:
     got = await entries(connect(simulator()), running=True)
-    assert got and all(e.running and e.start and e.end is None and e.id.startswith("timer:") for e in got)
+    assert got and all(
+        e.running and e.start and e.end is None and e.id.startswith("timer:") for e in got
+    )
     assert all(e.duration_seconds >= 0 and e.task_id for e in got)
+
+
+# -- timers next to records: one round trip, nothing left behind ------------------------------
+
+TIMERS, RECORDS = "/team/timers", "/team/time"
+# Only how long a broken (sequential) listing waits before its test fails; passing never waits.
+GIVE_UP = 1.0
+Hook = Callable[[], Awaitable[httpx.Response | None]]
+
+
+class Hooked(httpx.AsyncBaseTransport):
+    """The simulator's transport with a hook run as a request of a route comes in (it may hold
+    the request or answer instead), counting the requests in flight at once."""
+
+    def __init__(self, app: Any, hooks: dict[str, Hook]) -> None:
+        self._inner = httpx.ASGITransport(app=app)
+        self._hooks = hooks
+        self.in_flight = self.most_in_flight = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            hook = self._hooks.get(request.url.path)
+            answer = await hook() if hook else None
+            return answer or await self._inner.handle_async_request(request)
+        finally:
+            self.in_flight -= 1
+
+
+def meet(mine: asyncio.Event, other: asyncio.Event) -> Hook:
+    """Come in, then wait for the other request to come in too (or give up)."""
+
+    async def hook() -> None:
+        mine.set()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(other.wait(), GIVE_UP)
+
+    return hook
+
+
+def hang(entered: asyncio.Event, cancelled: asyncio.Event) -> Hook:
+    """Come in and never answer: only cancellation ends the request."""
+
+    async def hook() -> None:
+        entered.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+
+    return hook
+
+
+def answer(body: Any, after: asyncio.Event | None = None) -> Hook:
+    async def hook() -> httpx.Response:
+        if after is not None:
+            await after.wait()
+        return httpx.Response(200, json=body)
+
+    return hook
+
+
+def closable(c: EverhourConnector, query: TimeEntryQuery) -> AsyncGenerator[TimeEntry, None]:
+    listing = c.time_entries(query)
+    assert isinstance(listing, AsyncGenerator)  # a caller may close it early
+    return listing
+
+
+def nothing_left_running(before: set[asyncio.Task[Any]]) -> bool:
+    return asyncio.all_tasks() <= before
+
+
+async def test_timers_are_asked_while_the_first_window_is_read(connect: Connect) -> None:
+    app = simulator()
+    timers_in, records_in = asyncio.Event(), asyncio.Event()
+    transport = Hooked(
+        app, {TIMERS: meet(timers_in, records_in), RECORDS: meet(records_in, timers_in)}
+    )
+    got = await entries(connect(app, transport=transport), running=None)
+    assert transport.most_in_flight == 2  # one after the other, each would have waited alone
+    # The same listing as one over the plain simulator: timers among the records, in order.
+    plain = await entries(connect(app), running=None)
+    assert [e.id for e in got] == [e.id for e in plain]
+    assert any(e.running for e in got) and any(not e.running for e in got)
+
+
+async def test_a_failing_timers_call_fails_the_listing(connect: Connect) -> None:
+    app = simulator()
+    c = connect(app, transport=Hooked(app, {TIMERS: answer({"not": "a list"})}))
+    with pytest.raises(UpstreamBadResponse, match="a list of an unexpected shape"):
+        await entries(c, running=None)
+
+
+async def test_failing_records_cancel_the_timers_call(connect: Connect) -> None:
+    app = simulator()
+    before = asyncio.all_tasks()
+    timers_in, timers_cancelled = asyncio.Event(), asyncio.Event()
+    hooks = {
+        TIMERS: hang(timers_in, timers_cancelled),
+        RECORDS: answer({"not": "a page"}, after=timers_in),
+    }
+    with pytest.raises(UpstreamBadResponse, match="a page of an unexpected shape"):
+        async with asyncio.timeout(GIVE_UP):  # records that waited for the timers would hang
+            await entries(connect(app, transport=Hooked(app, hooks)), running=None)
+    assert timers_in.is_set() and timers_cancelled.is_set()
+    assert nothing_left_running(before)
+
+
+async def test_a_listing_cancelled_mid_window_cancels_the_timers_call(connect: Connect) -> None:
+    app = simulator()
+    before = asyncio.all_tasks()
+    timers_in, timers_cancelled = asyncio.Event(), asyncio.Event()
+    records_in, records_cancelled = asyncio.Event(), asyncio.Event()
+    hooks = {
+        TIMERS: hang(timers_in, timers_cancelled),
+        RECORDS: hang(records_in, records_cancelled),
+    }
+    listing = closable(connect(app, transport=Hooked(app, hooks)), TimeEntryQuery(running=None))
+    reader = asyncio.create_task(listing.__anext__())
+    async with asyncio.timeout(GIVE_UP):  # both requests in flight, or the test fails
+        await timers_in.wait()
+        await records_in.wait()
+    reader.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await reader
+    await listing.aclose()
+    assert timers_cancelled.is_set() and records_cancelled.is_set()
+    assert nothing_left_running(before)
+
+
+async def test_closing_after_the_first_entry_leaves_nothing_running(connect: Connect) -> None:
+    before = asyncio.all_tasks()
+    listing = closable(connect(simulator()), TimeEntryQuery(running=None))
+    assert await anext(listing)
+    await listing.aclose()
+    assert nothing_left_running(before)
+
+
+async def test_a_timers_error_behind_a_records_error_is_not_left_unretrieved(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    timers_failed = asyncio.Event()
+
+    async def failing_timers() -> list[TimeEntry]:
+        try:
+            raise UpstreamBadResponse("everhour", "timers broke")
+        finally:
+            timers_failed.set()  # its task has ended by the time a waiter wakes
+
+    async def records_after_timers() -> httpx.Response:
+        await timers_failed.wait()
+        return httpx.Response(200, json={"not": "a page"})
+
+    app = simulator()
+    c = connect(app, transport=Hooked(app, {RECORDS: records_after_timers}))
+    monkeypatch.setattr(c, "_timers", failing_timers)
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _, context: reported.append(context))
+    try:
+        with pytest.raises(UpstreamBadResponse, match="a page of an unexpected shape"):
+            await entries(c, running=None)
+        gc.collect()
+    finally:
+        loop.set_exception_handler(None)
+    assert reported == []
 
 
 async def test_entries_of_tasks_in_no_known_project_have_project_null(connect: Connect) -> None:
     app = simulator()
     c = connect(app)
-    runtime = SourceRuntime(CONFIG.model_validate(demo_source("http://sim")), c,
-                            ReferenceStore(c, ttl=60, maxsize=1000))
+    runtime = SourceRuntime(
+        CONFIG.model_validate(demo_source("http://sim")), c, ReferenceStore(c, ttl=60, maxsize=1000)
+    )
     gateway = Gateway({c.source: runtime}, today=lambda: TODAY)
     listing = await gateway.time_entries(
         TimeEntryFilter(date_from=date(2024, 6, 1), date_to=TODAY, running=False),
-        first=5000, after=None, order=Order.DESC,
+        first=5000,
+        after=None,
+        order=Order.DESC,
     )
     assert all(o.complete and o.error is None for o in listing.outcomes)
     known = {p.id async for p in c.references(Kind.PROJECT)}
@@ -246,8 +467,12 @@ async def test_entries_of_tasks_in_no_known_project_have_project_null(connect: C
 
 async def test_pacing_at_the_configured_limit_gets_no_429(connect: Connect) -> None:
     app = simulator(limit=(5, 0.5))
-    tasks = [t async for t in connect(app, rate_limit={"requests": 5, "per_seconds": 0.5})
-             .references(Kind.TASK)]
+    tasks = [
+        t
+        async for t in connect(app, rate_limit={"requests": 5, "per_seconds": 0.5}).references(
+            Kind.TASK
+        )
+    ]
     assert tasks
     stats = await control(app, "stats")
     assert stats["requests"]["GET /projects/{project_id}/tasks"] == 12
@@ -309,11 +534,15 @@ async def a_task(c: EverhourConnector) -> str:
     return tasks[0]
 
 
-async def test_adding_time_posts_to_the_task(connect: Connect, new_york: tuple[Any, ManualClock]) -> None:
+async def test_adding_time_posts_to_the_task(
+    connect: Connect, new_york: tuple[Any, ManualClock]
+) -> None:
     app, _ = new_york
     c = connect(app, timezone="America/New_York")
     task = await a_task(c)
-    draft = TimeEntryDraft(task_id=task, date=date(2024, 10, 21), duration_seconds=5400, description="Review")
+    draft = TimeEntryDraft(
+        task_id=task, date=date(2024, 10, 21), duration_seconds=5400, description="Review"
+    )
     entry = await c.create_time_entry(draft)
     (call,) = await logged(app, "/tasks/{task_id}/time", "POST")
     assert orjson.loads(call["body"]) == {"time": 5400, "date": "2024-10-21", "comment": "Review"}
@@ -328,11 +557,21 @@ async def test_adding_time_posts_to_the_task(connect: Connect, new_york: tuple[A
         pytest.param(TimeEntryDraft(date=date(2024, 10, 21), duration_seconds=60), id="no-task"),
         pytest.param(TimeEntryDraft(task_id="ev:1", date=date(2024, 10, 21)), id="no-duration"),
         pytest.param(TimeEntryDraft(task_id="ev:1", duration_seconds=60), id="no-date"),
-        pytest.param(TimeEntryDraft(task_id="ev:1", date=date(2024, 10, 21), duration_seconds=0), id="zero"),
-        pytest.param(TimeEntryDraft(task_id="ev:1", date=date(2024, 10, 21), duration_seconds=60,
-                                    tags=("x",)), id="tags"),
-        pytest.param(TimeEntryDraft(task_id="ev:1", date=date(2024, 10, 21), duration_seconds=60,
-                                    user_id="ingrid"), id="bad-user-id"),
+        pytest.param(
+            TimeEntryDraft(task_id="ev:1", date=date(2024, 10, 21), duration_seconds=0), id="zero"
+        ),
+        pytest.param(
+            TimeEntryDraft(
+                task_id="ev:1", date=date(2024, 10, 21), duration_seconds=60, tags=("x",)
+            ),
+            id="tags",
+        ),
+        pytest.param(
+            TimeEntryDraft(
+                task_id="ev:1", date=date(2024, 10, 21), duration_seconds=60, user_id="ingrid"
+            ),
+            id="bad-user-id",
+        ),
     ],
 )
 async def test_drafts_everhour_cannot_take_are_refused_before_sending(
@@ -360,7 +599,9 @@ async def test_update_and_delete_are_not_supported(connect: Connect) -> None:
         await c.time_entry("45769016")
 
 
-async def test_timer_start_list_and_stop(connect: Connect, new_york: tuple[Any, ManualClock]) -> None:
+async def test_timer_start_list_and_stop(
+    connect: Connect, new_york: tuple[Any, ManualClock]
+) -> None:
     app, clock = new_york
     c = connect(app, timezone="America/New_York")
     task = await a_task(c)
