@@ -125,9 +125,10 @@ def _run_demo(
 def _run(app: FastAPI, settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from gateway import logs
+    from gateway import heap, logs
 
     logs.configure(settings.log_level, settings.secrets())
+    heap.settle()  # the app is built: what exists now lives as long as the process
     uvicorn.run(
         app,
         host=args.host or settings.host,
