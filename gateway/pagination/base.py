@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
 DEFAULT_MAX_PAGES = 10_000
+
+# Pages fetched ahead at once when the first page says how many there are. Enough to turn a
+# report of a few pages into one more round trip instead of one per page; few enough that a
+# long report is not a burst that trips a vendor's per-second rate limit, and that a slow
+# consumer holds at most this many decoded pages in memory.
+MAX_IN_FLIGHT = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +58,20 @@ class Paginator(Protocol):
         """The request for the page after ``page``, or ``None`` when it was the last."""
 
 
+@runtime_checkable
+class KnowsRemaining(Protocol):
+    """An optional capability of a paginator: pages whose first page gives the total.
+
+    Pages 2..k then depend on nothing but the first, so :func:`paginate` fetches them
+    together instead of one round trip each.
+    """
+
+    def remaining(self, page: Page) -> list[PageRequest] | None:
+        """Given the FIRST page, the requests for every page after it, in order ([] when it
+        was the only one); ``None`` when the total is unknown (the loop then goes page by
+        page with ``next_request``)."""
+
+
 class PaginationError(Exception):
     """The vendor's pagination misbehaved (a repeated page, no end in sight)."""
 
@@ -64,19 +86,86 @@ async def paginate(
     *,
     max_pages: int = DEFAULT_MAX_PAGES,
 ) -> AsyncIterator[Page]:
-    """Fetch pages from ``first`` on, as long as ``paginator`` asks for more.
+    """Fetch pages from ``first`` on, as long as ``paginator`` asks for more, in order.
+
+    When the paginator knows from the first page how many follow (:class:`KnowsRemaining`),
+    those are fetched concurrently, at most ``MAX_IN_FLIGHT`` at a time, and each is yielded
+    as soon as it and every page before it arrived. Closing the generator early, or a failed
+    fetch, cancels and reaps every fetch still in flight.
 
     Raises ``PaginationError`` if the paginator asks for a page it already fetched (a vendor
     returning the same cursor forever) or for more than ``max_pages`` pages.
     """
     seen: set[PageRequest] = set()
     request: PageRequest | None = first
+    fanned_out = False
     while request is not None:
-        if request in seen:
-            raise PaginationError("the vendor pointed back to a page it already returned")
-        if len(seen) >= max_pages:
-            raise PaginationError(f"more than {max_pages} pages: stopped")
-        seen.add(request)
+        _admit(seen, [request], max_pages)
         page = await fetch(request)
         yield page
         request = paginator.next_request(page)
+        rest = None
+        if not fanned_out and isinstance(paginator, KnowsRemaining):
+            rest = paginator.remaining(page)
+            fanned_out = True
+        if rest is None:
+            continue
+        # Refused up front: a total beyond the cap is not worth fetching the first pages of.
+        _admit(seen, rest, max_pages)
+        ahead = _Ahead(fetch, rest)
+        try:
+            for _ in rest:
+                page = await ahead.next()
+                yield page
+                request = paginator.next_request(page)
+                # A page that says it was the last before the last one planned (the total
+                # shrank since the first page) ends the walk, as it would have page by page;
+                # the pages after it are cancelled unread.
+                if request is None:
+                    return
+        finally:
+            await ahead.close()
+        # After the last planned page the paginator still asks for more only if the total
+        # grew meanwhile (its full last page reports a bigger one): go on page by page from
+        # there so no item is lost.
+
+
+def _admit(seen: set[PageRequest], requests: list[PageRequest], max_pages: int) -> None:
+    """Record ``requests`` as fetched, refusing a page already fetched or one past the cap."""
+    fresh = set(requests)
+    if len(fresh) < len(requests) or not seen.isdisjoint(fresh):
+        raise PaginationError("the vendor pointed back to a page it already returned")
+    if len(seen) + len(fresh) > max_pages:
+        raise PaginationError(f"more than {max_pages} pages: stopped")
+    seen |= fresh
+
+
+class _Ahead:
+    """Fetches ``requests`` at most ``MAX_IN_FLIGHT`` at a time and hands the pages back in
+    request order; the next request starts as soon as the oldest page is taken."""
+
+    def __init__(self, fetch: Fetch, requests: Iterable[PageRequest]) -> None:
+        self._fetch = fetch
+        self._waiting = iter(requests)
+        self._running: deque[asyncio.Future[Page]] = deque()
+        for _ in range(MAX_IN_FLIGHT):
+            self._start_one()
+
+    def _start_one(self) -> None:
+        request = next(self._waiting, None)
+        if request is not None:
+            self._running.append(asyncio.ensure_future(self._fetch(request)))
+
+    async def next(self) -> Page:
+        page = await self._running[0]
+        self._running.popleft()
+        self._start_one()
+        return page
+
+    async def close(self) -> None:
+        """Cancel what is still in flight and wait for it, so no task outlives the walk and
+        no failure of a page nobody read is left unretrieved."""
+        for task in self._running:
+            task.cancel()
+        await asyncio.gather(*self._running, return_exceptions=True)
+        self._running.clear()

@@ -5,6 +5,9 @@ the body, e.g. Clockify's detailed report ``{"detailedFilter": {"page": 1, "page
 answering ``{"totals": [{"entriesCount": n}], "timeEntries": [...]}``. The walk stops on a
 short or empty page, or once ``page * size`` reaches the total the vendor reports (which
 saves the empty page that would otherwise follow a full last page).
+
+With a total, the first page also says which pages follow (``remaining``), so the loop can ask
+for them all at once: a 3-page report in 2 round trips instead of 3.
 """
 
 from __future__ import annotations
@@ -34,9 +37,23 @@ class BodyPageNumberPaginator:
         total = self.total(page.body) if self.total else None
         if total is not None and number * size >= total:
             return None
-        return page.request.with_json(
-            _replace(page.request.json, self.path, {self.page_key: number + 1})
-        )
+        return self._numbered(page.request, number + 1)
+
+    def remaining(self, page: Page) -> list[PageRequest] | None:
+        """Given the first page, the requests for pages after it up to ``ceil(total / size)``;
+        ``None`` without a total (the loop then goes page by page)."""
+        total = self.total(page.body) if self.total else None
+        holder = _at(page.request.json, self.path)
+        number, size = int(holder[self.page_key]), int(holder[self.size_key])
+        if total is None or size <= 0:
+            return None
+        if len(page.items) < size:
+            return []
+        last = -(-total // size)
+        return [self._numbered(page.request, n) for n in range(number + 1, last + 1)]
+
+    def _numbered(self, request: PageRequest, number: int) -> PageRequest:
+        return request.with_json(_replace(request.json, self.path, {self.page_key: number}))
 
 
 def _at(body: Any, path: Sequence[str]) -> Mapping[str, Any]:
