@@ -13,8 +13,9 @@ Rules used throughout:
   carry, and only cold (warm, the reference cache answers);
 - an OAuth vendor pays one token call cold (Hubstaff refresh, Hustle client credentials);
 - the critical path is the longest chain of round trips that must follow each other (a token
-  before anything; cursor-chained pages one after another; numbered pages and lists in
-  parallel) times the simulated latency, or the vendor's rate limit when it binds (Toggl
+  before anything; cursor-chained pages one after another; numbered pages: the first, which
+  tells how many there are, then the rest at once; lists in parallel) times the simulated
+  latency, or the vendor's rate limit when it binds (Toggl
   1 req/s, Hub Planner 2 req/s: k calls need ``(k - limit) / limit`` s of waiting first).
   Vendors are read concurrently, so a scenario's bound is the slowest vendor's.
 """
@@ -160,7 +161,7 @@ def entries_bound(
     token = v.token if cold else 0
     calls = token + entry_pages + v.running + refs
     per_window = max(window_pages) if window_pages else math.ceil(entry_pages / windows)
-    depth = token + (per_window if v.chained else 1)
+    depth = token + (per_window if v.chained else min(per_window, 2))
     parts = [f"{token} token"] if token else []
     unit = {"hubstaff": "activities", "toggl": "report rows"}.get(vendor, "entries")
     counted = ""

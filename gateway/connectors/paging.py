@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
 from typing import Any
 
 from gateway.errors import UpstreamBadResponse
@@ -70,8 +71,10 @@ async def iterate_pages(
         return await fetch_page(upstream, request, extract)
 
     try:
-        async for page in paginate(fetch, first, paginator):
-            yield page.items
+        # Closed with this generator, not when collected: pages in flight are cancelled now.
+        async with aclosing(paginate(fetch, first, paginator)) as pages:
+            async for page in pages:
+                yield page.items
     except PaginationError as exc:
         raise UpstreamBadResponse(
             upstream.source, f"source {upstream.source!r} paginated inconsistently: {exc}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
@@ -85,7 +85,7 @@ async def paginate(
     paginator: Paginator,
     *,
     max_pages: int = DEFAULT_MAX_PAGES,
-) -> AsyncIterator[Page]:
+) -> AsyncGenerator[Page, None]:
     """Fetch pages from ``first`` on, as long as ``paginator`` asks for more, in order.
 
     When the paginator knows from the first page how many follow (:class:`KnowsRemaining`),
