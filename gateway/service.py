@@ -1,7 +1,9 @@
 """The gateway's operations over all configured sources; what the schema's resolvers call.
 
-Resolvers stay thin: they translate GraphQL arguments into the filters below and domain
-objects back into GraphQL types. Everything about fan-out, caching and ordering is here.
+Resolvers stay thin: they translate GraphQL arguments into the filters of
+``gateway.filters`` and domain objects back into GraphQL types. Everything about fan-out,
+caching and ordering is here, with the nearest-week-first read in ``gateway.recent`` and
+nested listings in ``gateway.nested``.
 """
 
 from __future__ import annotations
@@ -13,18 +15,14 @@ from collections.abc import (
     AsyncIterator,
     Callable,
     Hashable,
-    Iterable,
-    Mapping,
     Sequence,
 )
-from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from enum import Enum
 
+from gateway import nested, recent
 from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
 from gateway.continuations import ContinuationStore
-from gateway.demux import Demux
 from gateway.errors import (
     HourglassError,
     NotSupported,
@@ -32,6 +30,20 @@ from gateway.errors import (
     UpstreamNotFound,
     UserInputError,
     unreadable,
+)
+from gateway.filters import (
+    Axis,
+    EntryGroup,
+    ParentPage,
+    ReferenceFilter,
+    TimeEntryFilter,
+    by_date,
+    date_order,
+    entry_key,
+    matches,
+    native,
+    past,
+    reference_key,
 )
 from gateway.http.breaker import BreakerSnapshot, CircuitBreaker
 from gateway.ids import GlobalId, decode
@@ -43,10 +55,23 @@ from gateway.listing import (
     SourceStream,
     decode_cursor,
     encode_cursor,
-    merge,
 )
 from gateway.models import Kind, Project, Record, Reference, TimeEntry
 from gateway.references import ReferenceStore
+
+# The filter and key types live in gateway.filters; they are re-exported here because the
+# schema and the loaders name them alongside the Gateway.
+__all__ = [
+    "Axis",
+    "EntryGroup",
+    "Gateway",
+    "ParentPage",
+    "ReferenceFilter",
+    "SourceRuntime",
+    "TimeEntryFilter",
+    "entry_key",
+    "reference_key",
+]
 
 log = logging.getLogger("hourglass.service")
 
@@ -67,78 +92,6 @@ class SourceRuntime:
     def health(self) -> BreakerSnapshot:
         """The source's circuit as of now (what ``sources { status health }`` and /readyz show)."""
         return (self.breaker or CircuitBreaker(self.name)).snapshot()
-
-
-@dataclass(frozen=True, slots=True)
-class TimeEntryFilter:
-    sources: Sequence[str] | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    updated_since: datetime | None = None
-    user_ids: Sequence[GlobalId] | None = None
-    project_ids: Sequence[GlobalId] | None = None
-    client_ids: Sequence[GlobalId] | None = None
-    billable: bool | None = None
-    running: bool | None = None
-    fields: frozenset[str] | None = None  # TimeEntry fields the caller reads; None: all
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceFilter:
-    sources: Sequence[str] | None = None
-    active: bool | None = None
-    search: str | None = None
-    client_ids: Sequence[GlobalId] | None = None
-
-
-# Listings without `from` read the nearest week first (Gateway._recent_first) when the page
-# asked for is at most this big: the dashboard's 50 latest entries are days old, not a year.
-# Bigger pages read the range at once: a vendor paging newest first (Harvest, 2000 a page)
-# answers 500 entries in one call, which a week too short for them would turn into two.
-RECENT_DAYS = 7
-RECENT_FIRST_MAX = 100
-
-
-def entry_key(entry: TimeEntry) -> SortKey:
-    start = entry.start.timestamp() if entry.start else -1.0
-    return (entry.date.toordinal(), start, entry.source, entry.id)
-
-
-class Axis(Enum):
-    """What a nested time-entry listing hangs off; the value names the id filter."""
-
-    PROJECT = "project"
-    USER = "user"
-
-    @property
-    def kind(self) -> Kind:
-        return Kind.PROJECT if self is Axis.PROJECT else Kind.USER
-
-
-@dataclass(frozen=True, slots=True)
-class EntryGroup:
-    """Nested listings that can share one upstream listing: the same source, axis, range and
-    order (what differs per parent, ``first`` and ``after``, is applied after the split)."""
-
-    source: str
-    axis: Axis
-    date_from: date | None
-    date_to: date | None
-    order: Order
-    fields: frozenset[str] | None = None  # TimeEntry fields the parents' selection reads
-
-
-@dataclass(frozen=True, slots=True)
-class ParentPage:
-    """One parent's page of a nested listing: the parent's native id, ``first`` and ``after``."""
-
-    parent: str
-    first: int
-    after: str | None
-
-
-def reference_key(ref: Reference) -> SortKey:
-    return (ref.name.casefold(), ref.source, ref.id)
 
 
 @dataclass
@@ -177,7 +130,7 @@ class Gateway:
             merged = self.continuations.take((encode_cursor(after_key), scope))
         if merged is not None:
             assert after_key is not None
-            merged.resume(lambda k: _past(k, after_key, order))
+            merged.resume(lambda k: past(k, after_key, order))
         else:
             merged = self._entry_merge(runtimes, flt, after_key, order, first)
         try:
@@ -199,7 +152,7 @@ class Gateway:
         order: Order,
         first: int,
     ) -> Merge[TimeEntry]:
-        recent_first = flt.date_from is None and first <= RECENT_FIRST_MAX
+        recent_first = flt.date_from is None and first <= recent.RECENT_FIRST_MAX
         streams = [
             self._entry_stream(rt, flt, after_key, order, recent_first=first if recent_first else 0)
             for rt in runtimes
@@ -208,7 +161,7 @@ class Gateway:
             streams,
             key=entry_key,
             order=order,
-            keep=lambda e: after_key is None or _past(entry_key(e), after_key, order),
+            keep=lambda e: after_key is None or past(entry_key(e), after_key, order),
         )
 
     def _scope(
@@ -257,40 +210,21 @@ class Gateway:
             return SourceStream(outcome, _empty())  # the filter names nothing of this source
         if recent_first:
             query = replace(query, limit=recent_first)
-            return SourceStream(outcome, self._recent_first(rt, query), sorted_by=_by_date)
-        return SourceStream(outcome, self._filtered(rt, query), sorted_by=_date_order(rt, order))
-
-    async def _recent_first(self, rt: SourceRuntime, q: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
-        """``q`` read as two listings: the ``RECENT_DAYS`` at the near end of the range first,
-        then, only if the merge still wants more, the rest.
-
-        Without ``from`` the range is the whole lookback (a year), yet "the 50 latest" lie in
-        the last day or two. A source read whole (Toggl's report is unordered) or in windows
-        fetched concurrently (Hubstaff's 7-day activity windows, Clockify's 31-day reports)
-        would spend a year's calls on them; the near listing is one window, and the merge
-        closes this stream before the rest is asked for. The cost when it is not enough is
-        one extra listing; that is why only small pages (``RECENT_FIRST_MAX``) take this path.
-        Each part comes out in date order (sorted here when the connector's is not), so the
-        merge can stop early whatever the vendor.
-        """
-        ordered = rt.connector.capabilities.time_entry_order is q.order
-        for part in _near_then_rest(q, self.today()):
-            async with aclosing(self._filtered(rt, part)) as entries:
-                if ordered:
-                    async for entry in entries:
-                        yield entry
-                    continue
-                batch = [entry async for entry in entries]
-            batch.sort(key=entry_key, reverse=q.order is Order.DESC)
-            for entry in batch:
-                yield entry
+            entries = recent.recent_first(
+                query,
+                declared=rt.connector.capabilities.time_entry_order,
+                today=self.today,
+                filtered=lambda q: self._filtered(rt, q),
+            )
+            return SourceStream(outcome, entries, sorted_by=by_date)
+        return SourceStream(outcome, self._filtered(rt, query), sorted_by=date_order(rt, order))
 
     def _entry_query(
         self, rt: SourceRuntime, flt: TimeEntryFilter, after: SortKey | None, order: Order
     ) -> TimeEntryQuery | None:
         """What to ask ``rt`` for; ``None`` when an id filter names nothing of this source."""
         ids = {
-            k: _native(v, rt.name)
+            k: native(v, rt.name)
             for k, v in (
                 ("user", flt.user_ids),
                 ("project", flt.project_ids),
@@ -328,58 +262,12 @@ class Gateway:
         the source: every parent's id is pushed down together (or filtered locally, as the
         connector can), and the entries are split per parent as they arrive."""
         rt = self.select([group.source])[0]
-        afters: list[SortKey | HourglassError | None] = [_cursor(p.after) for p in pages]
-        if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
-            return [
-                a
-                if isinstance(a, HourglassError)
-                else Listing([], [], False, [SourceOutcome(rt.name, supported=False)])
-                for a in afters
-            ]
-        parents = {p.parent for p in pages}
-        gids = [GlobalId(group.axis.kind, rt.name, p) for p in sorted(parents)]
-        flt = TimeEntryFilter(
-            sources=[rt.name],
-            date_from=group.date_from,
-            date_to=group.date_to,
-            project_ids=gids if group.axis is Axis.PROJECT else None,
-            user_ids=gids if group.axis is Axis.USER else None,
-            fields=group.fields,
-        )
-        query = self._entry_query(rt, flt, None, group.order)
-        assert query is not None  # every parent id is of this source
-        attr = f"{group.axis.value}_id"
-        shared = Demux(self._filtered(rt, query), lambda e: getattr(e, attr), parents)
-        try:
-            results = await asyncio.gather(
-                *(
-                    self._parent_page(rt, shared, page, after, group.order)
-                    for page, after in zip(pages, afters, strict=True)
-                )
-            )
-        finally:
-            await shared.aclose()
-        return list(results)
-
-    async def _parent_page(
-        self,
-        rt: SourceRuntime,
-        shared: Demux[TimeEntry],
-        page: ParentPage,
-        after: SortKey | HourglassError | None,
-        order: Order,
-    ) -> Listing[TimeEntry] | HourglassError:
-        if isinstance(after, HourglassError):
-            return after
-        stream = SourceStream(
-            SourceOutcome(rt.name), shared.stream(page.parent), sorted_by=_date_order(rt, order)
-        )
-        return await merge(
-            [stream],
-            key=entry_key,
-            order=order,
-            keep=lambda e: after is None or _past(entry_key(e), after, order),
-            limit=page.first,
+        return await nested.time_entries_by_parent(
+            rt,
+            group,
+            pages,
+            entry_query=lambda flt: self._entry_query(rt, flt, None, group.order),
+            filtered=lambda q: self._filtered(rt, q),
         )
 
     async def _filtered(
@@ -395,7 +283,7 @@ class Gateway:
         found = rt.connector.time_entries(q)
         try:
             async for e in found:
-                if _matches(q, e, client_of):
+                if matches(q, e, client_of):
                     yield e
         finally:
             closer = getattr(found, "aclose", None)  # typed AsyncIterator; a generator has it
@@ -463,61 +351,6 @@ class Gateway:
     async def aclose(self) -> None:
         await self.continuations.aclose()  # before the clients their generators use
         await asyncio.gather(*(rt.connector.aclose() for rt in self.sources.values()))
-
-
-def _matches(q: TimeEntryQuery, e: TimeEntry, client_of: Mapping[str, str | None]) -> bool:
-    return not (
-        (q.date_from and e.date < q.date_from)
-        or (q.date_to and e.date > q.date_to)
-        or (q.updated_since and e.updated_at and e.updated_at < q.updated_since)
-        or (q.user_ids is not None and e.user_id not in q.user_ids)
-        or (q.project_ids is not None and e.project_id not in q.project_ids)
-        or (
-            q.client_ids is not None
-            and (e.client_id or client_of.get(e.project_id or "")) not in q.client_ids
-        )
-        or (q.billable is not None and bool(e.billable) is not q.billable)
-        or (q.running is not None and e.running is not q.running)
-    )
-
-
-def _by_date(entry: TimeEntry) -> date:
-    return entry.date
-
-
-def _near_then_rest(q: TimeEntryQuery, today: date) -> list[TimeEntryQuery]:
-    """``q`` cut into its ``RECENT_DAYS`` nearest days (in ``q.order``) and the rest."""
-    assert q.date_from is not None  # the lookback always sets it
-    span = timedelta(days=RECENT_DAYS - 1)
-    if q.order is Order.DESC:
-        cut = (q.date_to or today) - span
-        if cut <= q.date_from:
-            return [q]
-        return [replace(q, date_from=cut), replace(q, date_to=cut - timedelta(days=1))]
-    cut = q.date_from + span
-    if q.date_to is not None and cut >= q.date_to:
-        return [q]
-    return [replace(q, date_to=cut), replace(q, date_from=cut + timedelta(days=1))]
-
-
-def _date_order(rt: SourceRuntime, order: Order) -> Callable[[TimeEntry], date] | None:
-    """The merge's coarse key when the connector already yields dates in ``order``."""
-    return _by_date if rt.connector.capabilities.time_entry_order is order else None
-
-
-def _cursor(after: str | None) -> SortKey | HourglassError | None:
-    try:
-        return decode_cursor(after) if after else None
-    except HourglassError as exc:
-        return exc
-
-
-def _past(key: SortKey, after: SortKey, order: Order) -> bool:
-    return key < after if order is Order.DESC else key > after
-
-
-def _native(ids: Iterable[GlobalId] | None, source: str) -> frozenset[str] | None:
-    return None if ids is None else frozenset(g.native_id for g in ids if g.source == source)
 
 
 async def _empty() -> AsyncIterator[TimeEntry]:

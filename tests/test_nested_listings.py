@@ -15,8 +15,8 @@ from gateway.ids import GlobalId
 from gateway.listing import Listing
 from gateway.loaders import EntryBatches
 from gateway.models import Kind, TimeEntry
+from gateway.recent import RECENT_FIRST_MAX
 from gateway.service import (
-    RECENT_FIRST_MAX,
     Axis,
     EntryGroup,
     Gateway,
