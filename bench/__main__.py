@@ -11,7 +11,7 @@ import importlib.util
 import os
 import statistics
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -141,9 +141,10 @@ def _scenarios(rows: list[report.Row]) -> list[str]:
     return [*out, ""]
 
 
-def _median_by(items: list[list[Any]], key: Callable[[Any], object], field: str) -> float:
-    values: list[float] = [getattr(i, field) for run in items for i in run if key(i)]
-    return statistics.median(values)
+def _medians(rows: Iterable[Any], *fields: str) -> list[float]:
+    """The median of each of ``fields`` over ``rows`` (one figure's row from every run)."""
+    picked = list(rows)
+    return [statistics.median(getattr(r, f) for r in picked) for f in fields]
 
 
 def _throughput(loads: list[list[throughput.Load]]) -> list[str]:
@@ -154,14 +155,15 @@ def _throughput(loads: list[list[throughput.Load]]) -> list[str]:
         "|---|---|---|---|---|---|---|---|",
     ]
     for level in throughput.LEVELS:
-        cells = {}
-        for target in ("gateway", "bare FastAPI"):
-
-            def match(i: Any, t: str = target, c: int = level) -> bool:
-                return bool(i.target == t and i.concurrency == c)
-
-            cells[target] = [_median_by(loads, match, f) for f in ("rps", "p50_ms", "p99_ms")]
-        g, b = cells["gateway"], cells["bare FastAPI"]
+        g, b = (
+            _medians(
+                (i for run in loads for i in run if i.target == target and i.concurrency == level),
+                "rps",
+                "p50_ms",
+                "p99_ms",
+            )
+            for target in ("gateway", "bare FastAPI")
+        )
         out.append(
             f"| {level} | {g[0]:.1f} | {g[1]:.0f} ms | {g[2]:.0f} ms | {b[0]:.1f} | "
             f"{b[1]:.0f} ms | {b[2]:.0f} ms | {g[0] / b[0]:.1%} |"
@@ -185,13 +187,10 @@ def _stack(figures: list[list[stack.StackFigure]]) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for name in [f.network for f in figures[0]]:
-
-        def match(i: Any, n: str = name) -> bool:
-            return bool(i.network == n)
-
+        rows = [f for run in figures for f in run if f.network == name]
         fields = ("pages_per_second", "p50_ms", "p99_ms", "client_cpu_us")
-        rate, p50, p99, cpu = (_median_by(figures, match, f) for f in fields)
-        failures = sum(f.failures for run in figures for f in run if f.network == name)
+        rate, p50, p99, cpu = _medians(rows, *fields)
+        failures = sum(f.failures for f in rows)
         out.append(
             f"| {name} | {rate:.0f} | {p50:.0f} ms | {p99:.0f} ms | {failures} | {cpu:.0f} us |"
         )
