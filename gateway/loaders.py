@@ -101,7 +101,6 @@ class EntryBatches:
         self._gateway = gateway
         self._pending: dict[EntryGroup, list[tuple[ParentPage, asyncio.Future[Any]]]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
-        self.dispatched = 0  # batches sent, for tests
 
     async def load(self, group: EntryGroup, page: ParentPage) -> Listing[TimeEntry]:
         """``page`` of ``group``; raises the page's own error (a bad cursor, say)."""
@@ -124,7 +123,6 @@ class EntryBatches:
             for _ in range(QUIET_TURNS):
                 await asyncio.sleep(0)
         batch = self._pending.pop(group)
-        self.dispatched += 1
         try:
             results = await self._gateway.time_entries_by_parent(group, [p for p, _ in batch])
         except Exception as exc:  # the whole batch failed (an unknown source): every page fails

@@ -163,7 +163,8 @@ async def test_a_bad_cursor_fails_only_its_own_parent() -> None:
 
 async def test_siblings_loaded_a_few_turns_apart_share_one_batch() -> None:
     fake = FakeConnector("a")
-    batches = EntryBatches(gateway(fake))
+    gw = gateway(fake)
+    batches = EntryBatches(gw)
     group = EntryGroup("a", Axis.PROJECT, None, None, Order.DESC)
 
     async def late(parent: str, turns: int) -> Listing[TimeEntry]:
@@ -171,8 +172,12 @@ async def test_siblings_loaded_a_few_turns_apart_share_one_batch() -> None:
             await asyncio.sleep(0)
         return await batches.load(group, ParentPage(parent, 2, None))
 
-    await asyncio.gather(*(late(p, n * 3) for n, p in enumerate(PROJECTS)))
-    assert batches.dispatched == 1 and len(fake.queries) == 1
+    got = await asyncio.gather(*(late(p, n * 3) for n, p in enumerate(PROJECTS)))
+    # One batch: one listing, asked for every parent at once, and each parent its own page.
+    assert len(fake.queries) == 1
+    assert fake.queries[0].project_ids == frozenset(PROJECTS)
+    for parent, listing in zip(PROJECTS, got, strict=True):
+        assert ids(listing) == await standalone(gw, group, ParentPage(parent, 2, None))
 
 
 @pytest.mark.parametrize(
