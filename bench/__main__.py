@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import statistics
 import sys
@@ -16,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import report, stack, throughput
+from bench import bounds, bulk, report, stack, throughput
 from bench.procs import VENDORS, machine, simulators
 from bench.vendors import Figure, run_all
 
@@ -135,9 +134,7 @@ def _scenarios(rows: list[report.Row]) -> list[str]:
                 f"{routes or '-'} |"
             )
     out += ["", "Per-vendor API facts behind the minimums:", ""]
-    from bench.bounds import VENDORS as FACTS
-
-    out += [f"- {vendor}: {fact.why}." for vendor, fact in FACTS.items()]
+    out += [f"- {vendor}: {fact.why}." for vendor, fact in bounds.VENDORS.items()]
     return [*out, ""]
 
 
@@ -198,21 +195,13 @@ def _stack(figures: list[list[stack.StackFigure]]) -> list[str]:
 
 
 def _bulk(runs: int) -> list[str]:
-    """bench/bulk.py (another module's figures): ``figures(runs)`` if it is there."""
     out = [
         "## Bulk: 100k entries through GraphQL (bench/bulk.py)",
         "",
         "| figure | value | bound |",
         "|---|---|---|",
     ]
-    if importlib.util.find_spec("bench.bulk") is None:
-        return [*out, "| flat and nested, time and peak RSS | not measured | - |", ""]
-    from bench import bulk
-
-    figures = getattr(bulk, "figures", None)
-    if figures is None:
-        return [*out, "| flat and nested, time and peak RSS | not measured | - |", ""]
-    for f in figures(runs=runs):
+    for f in bulk.figures(runs=runs):
         bound = "-" if f.bound is None else f"<= {f.bound:g} {f.unit}"
         out.append(f"| {f.name} | {f.value:.2f} {f.unit} | {bound} |")
     return [*out, ""]
