@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -89,6 +90,11 @@ class Simulators:
             stats: dict[str, Any] = httpx.get(f"{root}/_simulator/stats").json()
             out[vendor] = dict(stats["requests"])
         return out
+
+    def calls_since(self, before: dict[str, dict[str, int]]) -> dict[str, Counter[str]]:
+        """Vendor requests made since ``before`` (an earlier ``calls()``); routes with none
+        left out."""
+        return {v: Counter(now) - Counter(before[v]) for v, now in self.calls().items()}
 
     def sources(self, state_dir: str) -> list[dict[str, object]]:
         entries = []

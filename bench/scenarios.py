@@ -159,15 +159,9 @@ def measure(
     cpu_before = {name: cpu_seconds(pid) for name, pid in sims.pids.items()}
     bodies, run = post(client, scenario, headers)
     cpu = {name: cpu_seconds(pid) - cpu_before[name] for name, pid in sims.pids.items()}
-    after = sims.calls()
+    run.calls = sims.calls_since(before)
     run.gateway_cpu = cpu.pop("gateway", 0.0)
     run.simulators_cpu = sum(cpu.values())
-    run.calls = {
-        v: Counter(
-            {r: n - before[v].get(r, 0) for r, n in after[v].items() if n - before[v].get(r, 0)}
-        )
-        for v in after
-    }
     return summarise(bodies, run)
 
 

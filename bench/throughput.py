@@ -69,10 +69,7 @@ def measure(sims: Simulators) -> list[Load]:
                 ):
                     before = sims.calls()
                     r = _load(f"{root}/graphql", query, level)
-                    after = sims.calls()
-                    upstream = sum(
-                        n - before[v].get(route, 0) for v in after for route, n in after[v].items()
-                    )
+                    upstream = sum(c.total() for c in sims.calls_since(before).values())
                     loads.append(
                         Load(
                             target,
