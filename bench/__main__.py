@@ -31,10 +31,11 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
 
 - **Cold**: every simulator reset (`POST /_simulator/reset`: counters, rate windows, tokens)
   and a fresh gateway process (empty caches, no tokens). **Warm**: the same query again on
-  that process; its calls are the counters' difference around it. The warm minimum re-reads
-  the entries (they change) but no reference list (cached); a gateway that answers a repeated
-  question from a response cache within its freshness window makes fewer calls than that,
-  and the row says so.
+  that process, once every vendor's rate window has passed, with `Cache-Control: no-cache`
+  (the response cache bypassed); its calls are the counters' difference around it. The warm
+  minimum re-reads the entries (they change) but no reference list (cached). **Cached**: the
+  same query once more, as any client sends it: the response cache answers within its
+  freshness window, and the minimum is no call.
 - **Minimum** calls and the **lower bound** on wall time are derived per vendor from its API
   (vendor sheets, connector docstrings; rules in `bench/bounds.py`), not from what Hourglass
   does; the per-vendor tables below show each derivation. `n` is the number of entries the
