@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,18 +17,9 @@ from gateway.connectors.clockify.payloads import (
     TimeEntryPayload,
     UserPayload,
 )
+from gateway.connectors.embedding import Named, embedded_refs
 from gateway.errors import UserInputError
-from gateway.models import (
-    ID_AND_NAME,
-    Client,
-    EmbeddedRef,
-    Kind,
-    Project,
-    Task,
-    TimeEntry,
-    User,
-    embedded_project,
-)
+from gateway.models import Client, EmbeddedRef, Kind, Project, Task, TimeEntry, User
 from gateway.normalize import parse_datetime, parse_iso_duration
 
 
@@ -164,41 +153,18 @@ def report_embedded(source: str, raw: ReportEntryPayload) -> Mapping[Kind, Embed
     ever lag a rename). A row's client is its project's client, so the project links to it.
     Clockify writes ``""`` for a missing name: nothing is embedded then.
     """
-    return _row_names(
+    client_id = raw.get("clientId")
+    return embedded_refs(
         source,
-        raw.get("userId"),
-        raw.get("userName"),
-        raw.get("clientId"),
-        raw.get("clientName"),
-        raw.get("projectId"),
-        raw.get("projectName"),
+        user=_pair(raw.get("userId"), raw.get("userName")),
+        client=_pair(client_id, raw.get("clientName")),
+        project=_pair(raw.get("projectId"), raw.get("projectName")),
+        names_client=bool(client_id),
     )
 
 
-# A report repeats a few users and projects over thousands of rows: rows naming the same ones
-# share one (immutable) set of references instead of building five objects each.
-@lru_cache(maxsize=4096)
-def _row_names(
-    source: str,
-    user_id: str | None,
-    user_name: str | None,
-    client_id: str | None,
-    client_name: str | None,
-    project_id: str | None,
-    project_name: str | None,
-) -> Mapping[Kind, EmbeddedRef]:
-    found: dict[Kind, EmbeddedRef] = {}
-    if user_id and user_name:
-        found[Kind.USER] = EmbeddedRef(User(source, user_id, user_name), ID_AND_NAME)
-    if client_id and client_name:
-        found[Kind.CLIENT] = EmbeddedRef(Client(source, client_id, client_name), ID_AND_NAME)
-    if project_id and project_name:
-        found[Kind.PROJECT] = embedded_project(
-            Project(source, project_id, project_name),
-            found.get(Kind.CLIENT),
-            names_client=bool(client_id),
-        )
-    return MappingProxyType(found)
+def _pair(id_: str | None, name: str | None) -> Named | None:
+    return (id_, name) if id_ and name else None
 
 
 Names = Mapping[tuple[Kind, str], EmbeddedRef]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
-from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
+from gateway.connectors.embedding import Named, embedded_refs
 from gateway.connectors.harvest.payloads import (
     ClientPayload,
     NamedRef,
@@ -16,17 +15,7 @@ from gateway.connectors.harvest.payloads import (
     TimeEntryPayload,
     UserPayload,
 )
-from gateway.models import (
-    ID_AND_NAME,
-    Client,
-    EmbeddedRef,
-    Kind,
-    Project,
-    Task,
-    TimeEntry,
-    User,
-    embedded_project,
-)
+from gateway.models import Client, EmbeddedRef, Kind, Project, Task, TimeEntry, User
 from gateway.normalize import (
     hours_to_seconds,
     local_to_utc,
@@ -145,43 +134,17 @@ def embedded(source: str, raw: TimeEntryPayload) -> Mapping[Kind, EmbeddedRef]:
     still shows what the vendor itself shows for it, which is acceptable. Harvest projects
     belong to one client, so the entry's client is its project's client.
     """
-    return _entry_names(
+    return embedded_refs(
         source,
-        _named(raw.get("user")),
-        _named(raw.get("task")),
-        _named(raw.get("client")),
-        _named(raw.get("project")),
+        user=_named(raw.get("user")),
+        task=_named(raw.get("task")),
+        client=_named(raw.get("client")),
+        project=_named(raw.get("project")),
         names_client=raw.get("client") is not None,
     )
 
 
-# Entries repeat a few users, tasks and projects over thousands of rows: entries naming the
-# same ones share one (immutable) set of references instead of building six objects each.
-@lru_cache(maxsize=4096)
-def _entry_names(
-    source: str,
-    user: tuple[str, str] | None,
-    task: tuple[str, str] | None,
-    client: tuple[str, str] | None,
-    project: tuple[str, str] | None,
-    *,
-    names_client: bool,
-) -> Mapping[Kind, EmbeddedRef]:
-    found: dict[Kind, EmbeddedRef] = {}
-    if user is not None:
-        found[Kind.USER] = EmbeddedRef(User(source, *user), ID_AND_NAME)
-    if task is not None:
-        found[Kind.TASK] = EmbeddedRef(Task(source, *task), ID_AND_NAME)
-    if client is not None:
-        found[Kind.CLIENT] = EmbeddedRef(Client(source, *client), ID_AND_NAME)
-    if project is not None:
-        found[Kind.PROJECT] = embedded_project(
-            Project(source, *project), found.get(Kind.CLIENT), names_client=names_client
-        )
-    return MappingProxyType(found)
-
-
-def _named(ref: NamedRef | None) -> tuple[str, str] | None:
+def _named(ref: NamedRef | None) -> Named | None:
     """``(id, name)`` of an embedded object, or None when it is absent or unnamed."""
     if not isinstance(ref, dict) or ref.get("id") is None or not ref.get("name"):
         return None

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from functools import lru_cache
-from types import MappingProxyType
 
+from gateway.connectors.embedding import embedded_refs
 from gateway.connectors.toggl.payloads import (
     ClientPayload,
     ProjectPayload,
@@ -21,7 +20,6 @@ from gateway.connectors.toggl.payloads import (
     UserPayload,
 )
 from gateway.models import (
-    ID_AND_NAME,
     NOTHING_EMBEDDED,
     Client,
     EmbeddedRef,
@@ -181,10 +179,4 @@ def _row_user(source: str, row: ReportRowPayload) -> Mapping[Kind, EmbeddedRef]:
     user_id, name = _id(row.get("user_id")), row.get("username")
     if user_id is None or not name:
         return NOTHING_EMBEDDED
-    return _user_named(source, user_id, name)
-
-
-# Rows repeat a few users: rows naming the same one share one (immutable) reference.
-@lru_cache(maxsize=4096)
-def _user_named(source: str, user_id: str, name: str) -> Mapping[Kind, EmbeddedRef]:
-    return MappingProxyType({Kind.USER: EmbeddedRef(User(source, user_id, name), ID_AND_NAME)})
+    return embedded_refs(source, user=(user_id, name))
