@@ -97,19 +97,12 @@ async def paginate(
     returning the same cursor forever) or for more than ``max_pages`` pages.
     """
     seen: set[PageRequest] = set()
-    request: PageRequest | None = first
-    fanned_out = False
-    while request is not None:
-        _admit(seen, [request], max_pages)
-        page = await fetch(request)
-        yield page
-        request = paginator.next_request(page)
-        rest = None
-        if not fanned_out and isinstance(paginator, KnowsRemaining):
-            rest = paginator.remaining(page)
-            fanned_out = True
-        if rest is None:
-            continue
+    _admit(seen, [first], max_pages)
+    page = await fetch(first)
+    yield page
+    request = paginator.next_request(page)
+    rest = paginator.remaining(page) if isinstance(paginator, KnowsRemaining) else None
+    if rest:
         # Refused up front: a total beyond the cap is not worth fetching the first pages of.
         _admit(seen, rest, max_pages)
         ahead = _Ahead(fetch, rest)
@@ -128,6 +121,11 @@ async def paginate(
         # After the last planned page the paginator still asks for more only if the total
         # grew meanwhile (its full last page reports a bigger one): go on page by page from
         # there so no item is lost.
+    while request is not None:
+        _admit(seen, [request], max_pages)
+        page = await fetch(request)
+        yield page
+        request = paginator.next_request(page)
 
 
 def _admit(seen: set[PageRequest], requests: list[PageRequest], max_pages: int) -> None:
