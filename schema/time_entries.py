@@ -181,13 +181,10 @@ async def _prefetch(
         else []
     )
     projects = load.get(Kind.PROJECT, []) + via_project
-    await asyncio.gather(
-        *(
-            ctx.prefetch(kind, _keys(load.get(kind, []), attr), info)
-            for _, kind, attr in _LINKS[:2]
-        ),
-        ctx.prefetch(Kind.PROJECT, _keys(projects, "project_id"), info),
-    )
+    wanted = {kind: _keys(load.get(kind, []), attr) for _, kind, attr in _LINKS[:2]}
+    wanted[Kind.PROJECT] = _keys(projects, "project_id")
+    # gather makes a task of each coroutine: none for a kind with nothing to load.
+    await asyncio.gather(*(ctx.prefetch(kind, keys, info) for kind, keys in wanted.items() if keys))
     if wants_client:
         keys = _keys(load.get(Kind.CLIENT, []), "client_id")
         for e in projects:
