@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from tests.conftest import gql
 from tests.e2e.callplan import MONTH, calls, demo_client, reset
 
 WHOLE = """query($from: Date, $to: Date, $sources: [String!]) {
@@ -15,14 +16,8 @@ WHOLE = """query($from: Date, $to: Date, $sources: [String!]) {
 
 
 async def fresh(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    """Executed, never answered from the response cache: these calls are what is counted."""
-    response = await client.post(
-        "/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Cache-Control": "no-cache"},
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
+    """An answer without errors; ``demo_client`` has no response cache, so it is executed."""
+    body = await gql(client, query, **variables)
     assert "errors" not in body, body["errors"]
     return body
 
