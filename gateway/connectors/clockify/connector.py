@@ -220,10 +220,12 @@ class ClockifyConnector(ClockifyWrites):
         }
         # The report leaves running timers out; the in-progress listing brings them back, with
         # ids only: the rows of the same report name most of them (``mapping.names_from``).
-        names = mapping.names_from(found.values())
-        return list(found.values()) + [
-            mapping.with_names(e, names) for e in live if e.id not in found
-        ]
+        # Indexing thousands of rows is worth it only when there is a timer to name.
+        timers = [e for e in live if e.id not in found]
+        if timers:
+            names = mapping.names_from(found.values())
+            timers = [mapping.with_names(e, names) for e in timers]
+        return list(found.values()) + timers
 
     async def _running(self, query: TimeEntryQuery) -> list[TimeEntry]:
         raws = await self._walk(f"{self._ws}/time-entries/status/in-progress", _LIST)
