@@ -20,11 +20,11 @@ ENTRY_ROUTES = {
     "toggl": "POST /reports/api/v3/workspace/{wid}/search/time_entries",
 }
 # Hubstaff is left out of the deep query: its 6 months of activities make it slow to simulate.
-DEEP = """query($from: Date) {
+DEEP = """query($from: Date, $sources: [String!]) {
   clients(first: 5000, sources: $sources) { nodes { projects(first: 5000) { nodes {
   source { name }
   timeEntries(first: 10, from: $from) { sourceResults { complete } nodes { hours user { name } } } } } } } }"""
-SOURCES = '["clockify-demo", "everhour-demo", "harvest-demo", "hubplanner-demo", "toggl-demo"]'
+SOURCES = ["clockify-demo", "everhour-demo", "harvest-demo", "hubplanner-demo", "toggl-demo"]
 
 
 @pytest.fixture
@@ -95,7 +95,7 @@ async def test_nested_entries_of_every_project_cost_one_listing_per_source(
     client, vendors = demo
     since = (datetime.now(UTC).date() - timedelta(days=30)).isoformat()
     await reset(client, vendors)
-    body = await gql(client, DEEP.replace("$sources", SOURCES), **{"from": since})
+    body = await gql(client, DEEP, sources=SOURCES, **{"from": since})
     assert "errors" not in body
     projects = [p for c in body["data"]["clients"]["nodes"] for p in c["projects"]["nodes"]]
     assert len(projects) > 20
