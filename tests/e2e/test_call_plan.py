@@ -50,10 +50,9 @@ async def test_a_warm_dashboard_costs_only_the_entry_listings(
         "GET /v1/workspaces/{workspace_id}/time-entries/status/in-progress": 1,
     }
     assert found["hustle"] == {}
-    assert set(found["hubstaff"]) <= {  # the near week's newest day(s) (+ a token refresh)
-        "GET /v2/organizations/{organization_id}/activities",
-        "POST /access_tokens",
-    }
+    activities = "GET /v2/organizations/{organization_id}/activities"
+    assert found["hubstaff"].get(activities, 0) >= 1  # the near week's newest day(s)
+    assert set(found["hubstaff"]) <= {activities, "POST /access_tokens"}  # (+ a token refresh)
 
 
 CLOCKIFY_DASHBOARD = """{ timeEntries(first: 100, sources: ["clockify-demo"]) {
