@@ -124,8 +124,10 @@ class EverhourConnector:
                 for entry in batch:
                     yield entry
         finally:
+            # Closed early or failed by its records: nothing left running, no error unretrieved.
             if timers is not None:
-                await _settle(timers)
+                timers.cancel()
+                await asyncio.gather(timers, return_exceptions=True)
 
     async def _records(self, low: date | None, high: date | None) -> AsyncIterator[TimeEntry]:
         first = PageRequest("team/time").with_params(
@@ -307,17 +309,6 @@ def windows(
         newest = 0 if newest_first else -1
         out[newest] = (out[newest][0], None)
     return out
-
-
-async def _settle(task: asyncio.Task[Any]) -> None:
-    """Cancel ``task`` if still running and wait for it to end, reading any error it ended
-    with: a listing closed early or failed by its records leaves nothing running and no
-    "exception was never retrieved" behind."""
-    if not task.done():
-        task.cancel()
-        await asyncio.wait([task])
-    if not task.cancelled():
-        task.exception()
 
 
 def _within(day: date, low: date | None, high: date | None) -> bool:
