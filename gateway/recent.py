@@ -23,7 +23,7 @@ async def recent_first(
     q: TimeEntryQuery,
     *,
     declared: Order | None,
-    today: Callable[[], date],
+    today: date,
     filtered: Callable[[TimeEntryQuery], AsyncGenerator[TimeEntry, None]],
 ) -> AsyncIterator[TimeEntry]:
     """``q`` read as two listings: the ``RECENT_DAYS`` at the near end of the range first,
@@ -39,10 +39,10 @@ async def recent_first(
     merge can stop early whatever the vendor.
 
     ``declared`` is the order the source's connector yields dates in, ``today`` the gateway's
-    clock and ``filtered`` the source's locally filtered listing of a query.
+    date and ``filtered`` the source's locally filtered listing of a query.
     """
     ordered = declared is q.order
-    for part in _near_then_rest(q, today()):
+    for part in _near_then_rest(q, today):
         async with aclosing(filtered(part)) as entries:
             if ordered:
                 async for entry in entries:

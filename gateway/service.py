@@ -152,11 +152,7 @@ class Gateway:
         order: Order,
         first: int,
     ) -> Merge[TimeEntry]:
-        recent_first = flt.date_from is None and first <= recent.RECENT_FIRST_MAX
-        streams = [
-            self._entry_stream(rt, flt, after_key, order, recent_first=first if recent_first else 0)
-            for rt in runtimes
-        ]
+        streams = [self._entry_stream(rt, flt, after_key, order, first) for rt in runtimes]
         return Merge(
             streams,
             key=entry_key,
@@ -197,10 +193,9 @@ class Gateway:
         flt: TimeEntryFilter,
         after: SortKey | None,
         order: Order,
-        *,
-        recent_first: int = 0,
+        first: int,
     ) -> SourceStream[TimeEntry]:
-        """``recent_first``: the page size of a listing read nearest week first, 0 if not."""
+        """``rt``'s part of a listing whose page takes ``first`` entries."""
         outcome = SourceOutcome(rt.name)
         if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
             outcome.supported = False
@@ -208,12 +203,13 @@ class Gateway:
         query = self._entry_query(rt, flt, after, order)
         if query is None:
             return SourceStream(outcome, _empty())  # the filter names nothing of this source
-        if recent_first:
-            query = replace(query, limit=recent_first)
+        # ``first=0`` (only ``hasNextPage`` asked) has no page size to hint: the range at once.
+        if flt.date_from is None and 0 < first <= recent.RECENT_FIRST_MAX:
+            query = replace(query, limit=first)
             entries = recent.recent_first(
                 query,
                 declared=rt.connector.capabilities.time_entry_order,
-                today=self.today,
+                today=self.today(),
                 filtered=lambda q: self._filtered(rt, q),
             )
             return SourceStream(outcome, entries, sorted_by=by_date)
