@@ -330,9 +330,7 @@ def captured_logs() -> Iterator[io.StringIO]:
         root.handlers[:] = saved[1]
 
 
-async def test_no_secret_in_errors_or_logs(
-    clean: World, captured_logs: io.StringIO, tmp_path: Path
-) -> None:
+async def test_no_secret_in_errors_or_logs(clean: World, captured_logs: io.StringIO) -> None:
     settings = clean.settings()
     secrets = settings.secrets()
     assert len(secrets) >= 7
