@@ -51,7 +51,12 @@ def _parser() -> argparse.ArgumentParser:
     simulate.add_argument("--host", default="127.0.0.1")
     simulate.add_argument("--port", type=int, default=8001)
     simulate.add_argument("--seed", type=int, default=42)
-    simulate.add_argument("--latency-ms", type=float, default=0.0, help="added to every response")
+    simulate.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="the vendor's response time: every answer takes at least this long",
+    )
     _faults_option(simulate, "the simulator")
     simulate.set_defaults(run=_simulate)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -47,3 +50,26 @@ async def test_stats_count_by_route_and_status_and_reset(app: FastAPI) -> None:
         ]
         await c.post("/_simulator/reset")
         assert (await c.get("/_simulator/stats")).json()["total_requests"] == 0
+
+
+async def test_latency_is_the_response_time_with_the_vendors_work_inside_it() -> None:
+    """``latency_ms`` is how long an answer takes from the request's arrival: the app runs
+    at once (its state changes before the wait is over) and the answer leaves no earlier than
+    the latency, and not a latency after the app's own work."""
+    app = FastAPI()
+    ran_at: list[float] = []
+
+    @app.get("/v1/slow")
+    async def slow() -> dict[str, bool]:
+        ran_at.append(time.perf_counter())
+        await asyncio.sleep(0.08)  # the vendor's own work, shorter than the latency
+        return {"ok": True}
+
+    install(app, SimulatorState(vendor="test", latency_ms=100))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://s") as c:
+        started = time.perf_counter()
+        response = await c.get("/v1/slow")
+        took = time.perf_counter() - started
+    assert response.json() == {"ok": True}
+    assert ran_at[0] - started < 0.05  # computed on arrival, not after the wait
+    assert 0.1 <= took < 0.16  # the latency, not latency + work (0.18)

@@ -3,7 +3,8 @@
 Every simulator calls :func:`install` once. It wraps the app in an ASGI middleware that
 counts each vendor request (by method and route template), each response status and each 429,
 keeps a bounded log of recent requests (method, path, query, body, status, injected fault) so
-tests can check what a connector actually asked for, applies the configured latency and the
+tests can check what a connector actually asked for, applies the configured latency (every answer
+takes at least that long from the request's arrival, the simulator's own work included) and the
 fault plan (:mod:`gateway.simulators.kit.faults`), then runs the vendor app.
 
 A response is counted when it completes: a dropped connection or a hang the client gave up on
@@ -113,14 +114,25 @@ class _StatsMiddleware:
         self.state.log.append(entry)
         decision = self.state.faults.decide(entry.method, path)
         entry.fault = decision.kind
-        if self.state.latency_ms:
-            await asyncio.sleep(self.state.latency_ms / 1000)
+        latency = self.state.latency_ms / 1000
+        answer_at = asyncio.get_running_loop().time() + latency
+        if latency and decision.kind is not None:
+            # A fault (a drop, a hang, a canned error) is injected after the latency, as the
+            # vendor's network would delay it.
+            await asyncio.sleep(latency)
         status = 0
 
         async def counting_send(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = int(message["status"])
+                # The latency is the vendor's response time, its own work included: the answer
+                # is computed on arrival and held until then. A vendor's servers are not the
+                # client's CPU; computing after the wait instead would add this process's work
+                # on a shared machine to every round trip.
+                left = answer_at - asyncio.get_running_loop().time()
+                if left > 0:
+                    await asyncio.sleep(left)
             elif not message.get("more_body", False):
                 self._count(entry, status)
             await send(message)
