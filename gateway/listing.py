@@ -122,7 +122,9 @@ class Merge(Generic[T]):
         keys: list[SortKey] = []
         while True:
             # Only a stream whose buffered group is used up is read on; all of those at once.
-            await asyncio.gather(*(h.refill() for h in self._heads if h.wants_more))
+            wanting = [h.refill() for h in self._heads if h.wants_more]
+            if wanting:
+                await asyncio.gather(*wanting)
             live = [h for h in self._heads if h.pos < len(h.group)]
             if not live or len(items) >= limit:
                 break
@@ -130,8 +132,11 @@ class Merge(Generic[T]):
                 # One stream left: its group is already in order, take it in one slice.
                 live[0].take(limit - len(items), items, keys)
                 continue
-            pick = (max if self._reverse else min)(live, key=_Head.first_key)
-            pick.take(1, items, keys)
+            # The stream whose next item comes first gives every item up to the next item of
+            # any other stream in one slice: a step per run of one source, not per item.
+            live.sort(key=_Head.first_key, reverse=self._reverse)
+            best, rival = live[0], live[1].first_key()
+            best.take(best.run_before(rival, self._reverse, limit - len(items)), items, keys)
         return Listing(items, keys, bool(live), [s.outcome for s in self.streams])
 
     def resume(self, past: Callable[[SortKey], bool]) -> None:
@@ -173,6 +178,20 @@ class _Head(Generic[T]):
 
     def first_key(self) -> SortKey:
         return self.group[self.pos][0]
+
+    def run_before(self, bound: SortKey, reverse: bool, most: int) -> int:
+        """How many of the group's next items (at most ``most``, at least one) come before
+        ``bound`` in the merge's order."""
+        group, start = self.group, self.pos
+        end = min(len(group), start + most)
+        stop = start + 1  # the first one does: it was picked for it
+        if reverse:
+            while stop < end and group[stop][0] > bound:
+                stop += 1
+        else:
+            while stop < end and group[stop][0] < bound:
+                stop += 1
+        return stop - start
 
     def take(self, count: int, items: list[T], keys: list[SortKey]) -> None:
         chunk = self.group[self.pos : self.pos + count]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import AsyncIterator, Sequence
 
 import pytest
 
 from gateway.connectors.base import Order
 from gateway.errors import UpstreamUnavailable
-from gateway.listing import SourceOutcome, SourceStream, merge
+from gateway.listing import Merge, SourceOutcome, SourceStream, merge
 
 Item = tuple[int, str]  # (day, id): the coarse key a sorted source sorts by, then a tie-break
 
@@ -98,3 +99,45 @@ def test_a_sorted_source_is_read_no_further_than_the_page_needs() -> None:
     # Day 5 (a0) and day 3 (a2, which answers has_next) are complete once the next day shows
     # up; nothing after that day is read.
     assert read == [(5, "a1"), (5, "a0"), (3, "a2"), (1, "a3")]
+
+
+@pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
+@pytest.mark.parametrize("seed", range(20))
+def test_paged_merge_equals_one_sort_of_everything(order: Order, seed: int) -> None:
+    """Random sources (sorted by day or not, long runs of one source, sparse days), read
+    page by page with random page sizes: the pages together are every item, each once, in
+    exactly the order one sort of all of them gives."""
+    rng = random.Random(seed)
+    reverse = order is Order.DESC
+    sources: dict[str, list[Item]] = {}
+    for name in "abcde"[: rng.randint(1, 5)]:
+        days = sorted(rng.sample(range(60), rng.randint(0, 12)), reverse=reverse)
+        sources[name] = [
+            (day, f"{name}{day}.{n}") for day in days for n in range(rng.randint(1, 30))
+        ]
+        if rng.random() < 0.3:  # a source read whole (no order by day)
+            rng.shuffle(sources[name])
+    by_day = {
+        n: items == sorted(items, key=lambda i: i[0], reverse=reverse)
+        for n, items in sources.items()
+    }
+    merged = Merge(
+        [_stream(n, items, sorted_=by_day[n], read=[]) for n, items in sources.items()],
+        key=lambda i: i,
+        order=order,
+        keep=lambda _: True,
+    )
+
+    async def pages() -> list[Item]:
+        out: list[Item] = []
+        try:
+            while True:
+                listing = await merged.page(rng.randint(1, 40))
+                out += listing.items
+                if not listing.has_next:
+                    return out
+        finally:
+            await merged.aclose()
+
+    everything = [item for items in sources.values() for item in items]
+    assert asyncio.run(pages()) == sorted(everything, reverse=reverse)
