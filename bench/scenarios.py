@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import orjson
 
 from bench.procs import Simulators, cpu_seconds, gateway
 from bench.truth import clockify_unnamed, hubstaff_activity_pages, toggl_report_pages
@@ -115,7 +116,9 @@ def post(
         response = client.post(
             "/graphql", json={"query": scenario.query, "variables": variables}, headers=headers
         )
-        body: dict[str, Any] = response.json()
+        # orjson, as a client reading 5,000 entries a page would: the stdlib decoder takes
+        # ~12 ms more a page here, the client's time, not the gateway's, inside the wall time.
+        body: dict[str, Any] = orjson.loads(response.content)
         bodies.append(body)
         page = (body.get("data") or {}).get("timeEntries") or {}
         info = page.get("pageInfo") or {}
