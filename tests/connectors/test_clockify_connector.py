@@ -411,3 +411,93 @@ async def test_the_plan_and_the_user_listing_share_one_users_walk(sim: Sim) -> N
     assert len(await ids(sim.connector, Kind.USER)) == 40
     await entries(sim.connector, long_range)  # warm: the plan reuses the count
     assert (await sim.calls())["GET /v1/workspaces/{workspace_id}/users"] == 1
+
+
+# -- lazy mapping: rows sorted by (start, id), mapped only as the listing reads them ----------
+
+WEEK = TimeEntryQuery(date_from=TODAY - timedelta(days=6), date_to=TODAY)
+
+
+async def first(c: ClockifyConnector, query: TimeEntryQuery, count: int) -> list[Any]:
+    listing = c.time_entries(query)
+    taken = [await anext(listing) for _ in range(count)]
+    await listing.aclose()  # type: ignore[attr-defined]
+    return taken
+
+
+@pytest.mark.parametrize(
+    ("strategy", "to_entry"),
+    [
+        pytest.param(plan.Strategy.REPORT, "report_entry", id="report"),
+        pytest.param(plan.Strategy.FAN_OUT, "time_entry", id="fan-out"),
+    ],
+)
+async def test_reading_50_entries_of_a_week_maps_about_50_rows(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch, strategy: plan.Strategy, to_entry: str
+) -> None:
+    force(monkeypatch, strategy)
+    everything = await entries(sim.connector, WEEK)
+    mapped: list[str] = []
+    real = getattr(connector.mapping, to_entry)
+    monkeypatch.setattr(
+        connector.mapping, to_entry, lambda *a, **k: mapped.append(a[1]) or real(*a, **k)
+    )
+    taken = await first(sim.connector, WEEK, 50)
+    assert len(everything) > 400  # a week holds hundreds of rows
+    assert [e.id for e in taken] == [e.id for e in everything[:50]]
+    assert len(mapped) <= 50  # the running timers come mapped already
+    keys = [(e.start, e.id) for e in everything]
+    assert keys == sorted(keys, reverse=True)
+
+
+def report_row(native_id: str, start: str, **fields: Any) -> dict[str, Any]:
+    interval = {"start": start, "end": "2026-03-20T23:00:00Z", "duration": 60}
+    return {"_id": native_id, "userId": "u1", "timeInterval": interval, **fields}
+
+
+def answer_reports(monkeypatch: pytest.MonkeyPatch, rows: list[dict[str, Any]]) -> None:
+    """Every report call (one window) answers ``rows``; no running timers are asked for."""
+    force(monkeypatch, plan.Strategy.REPORT)
+
+    async def collect(*args: Any) -> list[Any]:
+        return rows
+
+    monkeypatch.setattr(connector, "collect_items", collect)
+
+
+async def test_rows_are_ordered_by_their_instant_whatever_their_offset(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer_reports(
+        monkeypatch,
+        [
+            report_row("a", "2026-03-20T10:00:00+02:00"),  # 08:00 UTC: the oldest
+            report_row("b", "2026-03-20T09:30:00Z"),
+            report_row("c", "2026-03-20T05:00:00-04:00"),  # 09:00 UTC
+            report_row("d", "2026-03-20T09:30:00Z"),  # the same instant as b: by id
+        ],
+    )
+    got = await entries(sim.connector, replace(WEEK, running=False))
+    assert [e.id for e in got] == ["d", "b", "c", "a"]
+
+
+async def test_a_bad_row_fails_when_it_is_read_and_a_row_without_a_start_at_once(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chosen: what the order needs (id, start) is read from every row, so a row without it
+    # fails the listing before any entry; any other garbage surfaces when the row is reached.
+    query = replace(WEEK, running=False)
+    answer_reports(
+        monkeypatch,
+        [
+            report_row("new", "2026-03-20T10:00:00Z"),
+            report_row("old", "2026-03-20T09:00:00Z", tags=["not an object"]),
+        ],
+    )
+    listing = aiter(sim.connector.time_entries(query))
+    assert (await anext(listing)).id == "new"
+    with pytest.raises(AttributeError):
+        await anext(listing)
+    answer_reports(monkeypatch, [report_row("new", "2026-03-20T10:00:00Z"), {"_id": "x"}])
+    with pytest.raises(KeyError):
+        await anext(aiter(sim.connector.time_entries(query)))

@@ -17,6 +17,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,11 @@ from gateway.pagination.body_page_number import BodyPageNumberPaginator
 from gateway.pagination.last_page_header import LastPageHeaderPaginator
 
 T = TypeVar("T")
+# A listed entry before it is mapped: its sort key (start, id) and what maps it. Rows are sorted
+# by that key and mapped only as the listing reads them: the dashboard's merge takes the 50
+# latest of a week's ~650 report rows. What the key reads (id, start) is read for every row, so
+# a row without them fails the listing up front; a row is otherwise read only if it is reached.
+_Pending = tuple[tuple[datetime, str], Callable[[], TimeEntry]]
 
 RATE_LIMIT = (50, 1.0)
 ENTRY_PAGE_SIZE = 5000  # the largest page the time-entry listing takes
@@ -122,14 +128,12 @@ class ClockifyConnector(ClockifyWrites):
     # -- time entries ----------------------------------------------------------------------
 
     async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
-        entries = await self._collect(query)
-        entries.sort(
-            key=lambda e: (e.start or datetime.min.replace(tzinfo=UTC), e.id), reverse=True
-        )
-        for entry in entries:
-            yield entry
+        pending = await self._collect(query)
+        pending.sort(key=_sort_key, reverse=True)
+        for _, entry in pending:
+            yield entry()
 
-    async def _collect(self, query: TimeEntryQuery) -> list[TimeEntry]:
+    async def _collect(self, query: TimeEntryQuery) -> list[_Pending]:
         today = self._now().astimezone(self._zone).date()
         last = query.date_to or today
         windows = plan.windows(query.date_from, last, self._zone) if query.date_from else []
@@ -144,7 +148,7 @@ class ClockifyConnector(ClockifyWrites):
         strategy = plan.choose(count, len(windows) or None, running=query.running, walk=walk)
         self.last_strategy = strategy
         if strategy is plan.Strategy.IN_PROGRESS:
-            return await self._running(query)
+            return [_mapped(e) for e in await self._running(query)]
         if strategy is plan.Strategy.REPORT:
             return await self._by_report(query, windows)
         if members is None:  # the fan-out must reach every member: a walk seconds old at most
@@ -177,7 +181,7 @@ class ClockifyConnector(ClockifyWrites):
 
     async def _fan_out(
         self, query: TimeEntryQuery, members: Sequence[str], *, from_query: bool
-    ) -> list[TimeEntry]:
+    ) -> list[_Pending]:
         params = _entry_params(query, self._zone)
         # Ids a caller named may be unknown (400): that member simply has no entries. Ids from
         # the users listing are real, so a 400 there is a refused request and is reported.
@@ -192,14 +196,14 @@ class ClockifyConnector(ClockifyWrites):
         pages = await _gather(one(u) for u in members)
         now = self._now()
         return [
-            mapping.time_entry(self.source, raw, self._zone, now)
+            self._pending(mapping.time_entry, raw, raw["id"], now)
             for items in pages
             for raw in items
         ]
 
     async def _by_report(
         self, query: TimeEntryQuery, windows: Sequence[plan.Window]
-    ) -> list[TimeEntry]:
+    ) -> list[_Pending]:
         paginator = BodyPageNumberPaginator(path=("detailedFilter",), total=_report_total)
 
         async def one(window: plan.Window) -> list[Any]:
@@ -213,19 +217,23 @@ class ClockifyConnector(ClockifyWrites):
         running = self._running(query) if query.running is None else _nothing()
         *reports, live = await asyncio.gather(*calls, running)
         now = self._now()
-        found = {
-            raw["_id"]: mapping.report_entry(self.source, raw, self._zone, now)
-            for r in reports
-            for raw in r
-        }
+        rows = {raw["_id"]: raw for r in reports for raw in r}  # windows may repeat a row
         # The report leaves running timers out; the in-progress listing brings them back, with
         # ids only: the rows of the same report name most of them (``mapping.names_from``).
         # Indexing thousands of rows is worth it only when there is a timer to name.
-        timers = [e for e in live if e.id not in found]
+        timers = [e for e in live if e.id not in rows]
         if timers:
-            names = mapping.names_from(found.values())
+            names = mapping.names_from(self.source, rows.values(), timers)
             timers = [mapping.with_names(e, names) for e in timers]
-        return list(found.values()) + timers
+        found = [self._pending(mapping.report_entry, raw, i, now) for i, raw in rows.items()]
+        return found + [_mapped(e) for e in timers]
+
+    def _pending(
+        self, to_entry: Callable[..., TimeEntry], raw: Any, native_id: str, now: datetime
+    ) -> _Pending:
+        """``raw`` keyed by its start and id, and mapped by ``to_entry`` only when read."""
+        start = mapping.start_of(raw)
+        return (start, native_id), partial(to_entry, self.source, raw, self._zone, now, start=start)
 
     async def _running(self, query: TimeEntryQuery) -> list[TimeEntry]:
         raws = await self._walk(f"{self._ws}/time-entries/status/in-progress", _LIST)
@@ -298,6 +306,15 @@ class ClockifyConnector(ClockifyWrites):
 
     async def aclose(self) -> None:
         await self._upstream.aclose()
+
+
+def _mapped(entry: TimeEntry) -> _Pending:
+    assert entry.start is not None  # every Clockify entry has one
+    return (entry.start, entry.id), lambda: entry
+
+
+def _sort_key(pending: _Pending) -> tuple[datetime, str]:
+    return pending[0]
 
 
 async def _gather(calls: Iterable[Awaitable[T]]) -> list[T]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Mapping, Reversible
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -85,13 +85,28 @@ def _seconds(
     return max(0, int(((end or now or datetime.now(UTC)) - start).total_seconds()))
 
 
-def time_entry(
-    source: str, raw: TimeEntryPayload, zone: ZoneInfo, now: datetime | None = None
-) -> TimeEntry:
-    """An entry of the regular API: ISO 8601 duration, ``end: null`` while running."""
-    interval = raw["timeInterval"]
-    start = parse_datetime(interval["start"])
+def start_of(raw: TimeEntryPayload | ReportEntryPayload) -> datetime:
+    """An entry's start, reading ``timeInterval.start`` alone: what a listing sorts rows by
+    before it maps them. Parsed, not compared as text: offsets may differ from row to row."""
+    start = parse_datetime(raw["timeInterval"]["start"])
     assert start is not None  # every Clockify entry has a start
+    return start
+
+
+def time_entry(
+    source: str,
+    raw: TimeEntryPayload,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    *,
+    start: datetime | None = None,
+) -> TimeEntry:
+    """An entry of the regular API: ISO 8601 duration, ``end: null`` while running.
+
+    ``start``: the row's ``start_of``, when the caller has read it already (to sort by it).
+    """
+    interval = raw["timeInterval"]
+    start = start_of(raw) if start is None else start
     end = parse_datetime(interval.get("end"))
     try:
         stated = iso_duration_seconds(interval.get("duration"))
@@ -116,12 +131,19 @@ def time_entry(
 
 
 def report_entry(
-    source: str, raw: ReportEntryPayload, zone: ZoneInfo, now: datetime | None = None
+    source: str,
+    raw: ReportEntryPayload,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    *,
+    start: datetime | None = None,
 ) -> TimeEntry:
-    """An entry of the detailed report: integer-second duration, ``_id``, tags as objects."""
+    """An entry of the detailed report: integer-second duration, ``_id``, tags as objects.
+
+    ``start``: the row's ``start_of``, when the caller has read it already (to sort by it).
+    """
     interval = raw["timeInterval"]
-    start = parse_datetime(interval["start"])
-    assert start is not None
+    start = start_of(raw) if start is None else start
     end = parse_datetime(interval.get("end"))
     stated = interval.get("duration")
     return TimeEntry(
@@ -170,14 +192,26 @@ def _pair(id_: str | None, name: str | None) -> Named | None:
 Names = Mapping[tuple[Kind, str], EmbeddedRef]
 
 
-def names_from(entries: Iterable[TimeEntry]) -> Names:
-    """The users and projects (with their clients) that report rows name, by id."""
-    return {
-        (kind, ref.value.id): ref
-        for entry in entries
-        for kind, ref in entry.embedded.items()
-        if kind is not Kind.CLIENT
-    }
+def names_from(
+    source: str, rows: Reversible[ReportEntryPayload], entries: Collection[TimeEntry]
+) -> Names:
+    """The users and projects (with their clients) of ``entries``, each as the last of the
+    report ``rows`` naming it names it: rows are read from the end, only until all are found,
+    so a listing pays for a few rows, not for mapping every row's names."""
+    wanted = {(Kind.USER, e.user_id) for e in entries if e.user_id}
+    wanted |= {(Kind.PROJECT, e.project_id) for e in entries if e.project_id}
+    found: dict[tuple[Kind, str], EmbeddedRef] = {}
+    for raw in reversed(rows):
+        if not wanted:
+            break
+        user, project = (Kind.USER, raw.get("userId")), (Kind.PROJECT, raw.get("projectId"))
+        if user not in wanted and project not in wanted:
+            continue
+        for kind, ref in report_embedded(source, raw).items():
+            if (kind, ref.value.id) in wanted:
+                found[kind, ref.value.id] = ref
+                wanted.discard((kind, ref.value.id))
+    return found
 
 
 def with_names(entry: TimeEntry, names: Names) -> TimeEntry:
