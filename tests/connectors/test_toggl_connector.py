@@ -15,7 +15,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from gateway.connectors.base import ConnectorContext, TimeEntryDraft, TimeEntryQuery
+from gateway.connectors.base import ConnectorContext, Order, TimeEntryDraft, TimeEntryQuery
 from gateway.connectors.toggl import CONFIG, TogglConnector, create_connector
 from gateway.connectors.toggl import connector as connector_module
 from gateway.errors import (
@@ -513,3 +513,44 @@ async def test_tag_names_are_fetched_only_when_tags_are_read(
     assert got and stats[REPORTS] >= 1
     if tag_calls:
         assert any(e.tags for e in got)
+
+
+# -- the report in a declared order, mapped only as the listing reads it ----------------------
+
+WEEK = {"date_from": TODAY - timedelta(days=6), "date_to": TODAY}
+
+
+async def test_the_report_comes_newest_first_and_50_entries_map_about_50_items(
+    sim: tuple[Any, TogglConnector], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, connector = sim
+    assert connector.capabilities.time_entry_order is Order.DESC
+    everything = await entries(connector, **WEEK)
+    mapped: list[object] = []
+    real = connector_module.mapping.report_entry
+    monkeypatch.setattr(
+        connector_module.mapping, "report_entry", lambda *a: mapped.append(a) or real(*a)
+    )
+    listing = connector.time_entries(TimeEntryQuery(**WEEK))
+    taken = [await anext(listing) for _ in range(50)]
+    await listing.aclose()  # type: ignore[attr-defined]
+    assert len(everything) > 100 and len(mapped) == 50
+    assert [e.id for e in taken] == [e.id for e in everything[:50]]
+    starts = [e.start for e in everything]
+    assert starts == sorted(starts, reverse=True)  # dates come in order: what the merge needs
+
+
+async def test_a_report_item_without_a_start_fails_before_any_entry() -> None:
+    row = {"user_id": 1, "time_entries": [
+        {"id": 1, "start": "2026-01-14T08:00:00Z", "stop": "2026-01-14T09:00:00Z", "seconds": 3600},
+        {"id": 2, "seconds": 60},
+    ]}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body = [row] if request.url.path.endswith("/search/time_entries") else []
+        return httpx.Response(200, json=body, headers=QUOTA_OK)
+
+    connector = _mock_connector(handler)
+    with pytest.raises(UpstreamBadResponse, match="unexpected shape"):
+        await anext(aiter(connector.time_entries(TimeEntryQuery(**WEEK))))
+    await connector.aclose()

@@ -15,6 +15,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ import httpx
 from gateway.connectors.base import (
     Capabilities,
     ConnectorContext,
+    Order,
     TimeEntryDraft,
     TimeEntryQuery,
 )
@@ -44,6 +46,9 @@ REPORT_PAGE_SIZE = 1000
 TAGS_TTL = 600.0
 
 Now = Callable[[], datetime]
+# An item of the report before it is mapped: its start (what the listing is sorted by) and
+# what maps it.
+_Pending = tuple[datetime, Callable[[], TimeEntry]]
 
 
 def _bare_list(body: Any) -> list[Any]:
@@ -68,7 +73,7 @@ class TogglConnector:
     vendor = "toggl"
     capabilities = Capabilities(
         kinds=frozenset(Kind),
-        time_entry_order=None,
+        time_entry_order=Order.DESC,
         pushed_filters=frozenset({"from", "to", "userIds", "projectIds", "clientIds", "running"}),
         writes=True,
         timers=True,
@@ -115,11 +120,12 @@ class TogglConnector:
                     yield entry
                 return
         if chosen is not plan.Route.NOTHING:
-            async for entry in self._report_entries(query):
-                yield entry
+            for _, to_entry in await self._report_entries(query):
+                yield to_entry()
 
     async def _my_entries(self, query: TimeEntryQuery) -> list[TimeEntry] | None:
-        """``None`` when Toggl's cap of ~1000 entries may have cut the answer short."""
+        """Newest first; ``None`` when Toggl's cap of ~1000 entries may have cut the answer
+        short."""
         params = plan.me_params(query, self._now().date())
         body = (await self._upstream.get("me/time_entries", params=params)).body
         raws = self._shape(_bare_list, body)
@@ -127,21 +133,38 @@ class TogglConnector:
             return None
         now = self._now()
         kept = [r for r in raws if not r.get("server_deleted_at")]
-        return [self._map(mapping.time_entry, r, now) for r in kept]
+        mine: list[TimeEntry] = [self._map(mapping.time_entry, r, now) for r in kept]
+        return sorted(mine, key=_started, reverse=True)
 
     async def _current(self) -> TimeEntry | None:
         body = (await self._upstream.get("me/time_entries/current")).body
         return self._map(mapping.time_entry, body, self._now()) if body else None
 
-    async def _report_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+    async def _report_entries(self, query: TimeEntryQuery) -> list[_Pending]:
+        """Every item of the report, newest first, each mapped only when it is read.
+
+        Rows group entries of any dates, and a window's entries are dated by Toggl in the
+        user's zone but here by UTC: no part of the report is in order before all of it is
+        read. So it is read whole (as a listing of an unordered source would read it), its
+        items sorted by start alone, and the merge maps only the ones it takes. Each item's
+        start is read up front (a row without one fails the listing before any entry is
+        yielded); anything else wrong in an item surfaces when the listing reaches it.
+        """
         tags = await self._tag_names() if query.wants("tags") else {}
+        rows: list[Any] = []
         for window in plan.report_windows(query, self._now().date()):
             body = plan.report_body(query, window, self._page_size)
             first = PageRequest(self._reports, method="POST").with_json(body)
-            rows = iterate_items(self._upstream, first, HeaderCursorPaginator(), _bare_list)
-            async for row in rows:
-                for entry in self._map(mapping.report_entries, row, tags, self._now()):
-                    yield entry
+            pages = iterate_items(self._upstream, first, HeaderCursorPaginator(), _bare_list)
+            rows.extend([row async for row in pages])
+        now = self._now()
+        pending: list[_Pending] = [
+            (start, partial(self._map, mapping.report_entry, row, item, start, tags, now))
+            for row in rows
+            for start, item in self._read(mapping.report_starts, row)
+        ]
+        pending.sort(key=_first, reverse=True)
+        return pending
 
     async def references(self, kind: Kind) -> AsyncIterator[Reference]:
         path, params, paged, extract, to_domain = _REFERENCES[kind]
@@ -244,8 +267,11 @@ class TogglConnector:
             raise self._bad_shape() from exc
 
     def _map(self, to_domain: Callable[..., Any], *args: Any) -> Any:
+        return self._read(to_domain, self.source, *args)
+
+    def _read(self, read: Callable[..., Any], *args: Any) -> Any:
         try:
-            return to_domain(self.source, *args)
+            return read(*args)
         except (TypeError, KeyError, ValueError, AttributeError) as exc:
             raise self._bad_shape() from exc
 
@@ -257,6 +283,15 @@ class TogglConnector:
         if self._me is not None and not self._me.done():
             self._me.cancel()
         await self._upstream.aclose()
+
+
+def _started(entry: TimeEntry) -> datetime:
+    assert entry.start is not None  # a Toggl entry without one fails its mapping
+    return entry.start
+
+
+def _first(pending: _Pending) -> datetime:
+    return pending[0]
 
 
 def _entry_id(native_id: str) -> int:

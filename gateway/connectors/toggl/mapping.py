@@ -137,21 +137,27 @@ def report_entries(
 
     ``raw`` of each entry is the row's attributes with that one item's fields on top.
     """
-    shared = {k: v for k, v in row.items() if k != "time_entries"}
-    tags = tuple(tag_names[t] for t in row.get("tag_ids") or () if t in tag_names)
-    items = row.get("time_entries") or ()
-    return [_report_entry(source, row, item, shared, tags, now) for item in items]
+    return [
+        report_entry(source, row, item, start, tag_names, now) for start, item in report_starts(row)
+    ]
 
 
-def _report_entry(
+def report_starts(row: ReportRowPayload) -> list[tuple[datetime, ReportEntryPayload]]:
+    """Each item of a Reports API row with its start, reading nothing else: what a listing
+    sorts the items of a report by before it maps them (``report_entry``)."""
+    return [(_start(item.get("start")), item) for item in row.get("time_entries") or ()]
+
+
+def report_entry(
     source: str,
     row: ReportRowPayload,
     item: ReportEntryPayload,
-    shared: Mapping[str, object],
-    tags: tuple[str, ...],
+    start: datetime,
+    tag_names: Mapping[int, str],
     now: datetime,
 ) -> TimeEntry:
-    start = _start(item.get("start"))
+    """One item of ``row`` (its ``start`` as ``report_starts`` read it) as an entry."""
+    shared = {k: v for k, v in row.items() if k != "time_entries"}
     running = item.get("seconds", 0) < 0
     return TimeEntry(
         source=source,
@@ -163,7 +169,7 @@ def _report_entry(
         running=running,
         billable=row.get("billable"),
         description=row.get("description") or None,
-        tags=tags,
+        tags=tuple(tag_names[t] for t in row.get("tag_ids") or () if t in tag_names),
         user_id=_id(row.get("user_id")),
         project_id=_id(row.get("project_id")),
         task_id=_id(row.get("task_id")),
