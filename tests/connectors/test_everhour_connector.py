@@ -634,3 +634,21 @@ async def test_timers_belong_to_the_key_owner(connect: Connect) -> None:
         await c.start_timer(TimeEntryDraft(description="no task"))
     with pytest.raises(UserInputError, match="time record"):
         await c.stop_timer("45769016")
+
+
+async def test_reading_50_entries_maps_about_50_records_in_the_same_order(
+    connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    c = connect(simulator())
+    query = TimeEntryQuery(date_from=TODAY - timedelta(days=6), running=None)
+    everything = [e async for e in c.time_entries(query)]
+    mapped: list[object] = []
+    real = connector.mapping.time_record
+    monkeypatch.setattr(connector.mapping, "time_record", lambda *a: mapped.append(a) or real(*a))
+    listing = closable(c, query)
+    taken = [await anext(listing) for _ in range(50)]
+    await listing.aclose()
+    assert len(everything) > 100 and len(mapped) <= 50
+    assert [e.id for e in taken] == [e.id for e in everything[:50]]
+    dates = [e.date for e in everything]
+    assert dates == sorted(dates, reverse=True)

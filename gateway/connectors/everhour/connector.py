@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
@@ -55,6 +56,11 @@ RATE_LIMIT = (20, 10.0)
 # The simulator's maximum; a larger page means fewer calls against a tight rate limit.
 PAGE_LIMIT = 1000
 WINDOW_DAYS = 31
+# A listed entry before it is mapped: its date (what a window is sorted by) and what maps it.
+# A window's records are sorted by the date alone and mapped only as the listing reads them,
+# so "the latest 50" maps about 50 of a week's records. The date is read for every record (one
+# without a readable date fails the listing up front); the rest only if the record is reached.
+_Pending = tuple[date, Callable[[], TimeEntry]]
 
 STATUSES: StatusTable = {
     401: UpstreamAuthError,  # {"code": 401, "message": "Unauthorized"}: a bad or revoked key
@@ -115,28 +121,32 @@ class EverhourConnector:
         timers = asyncio.create_task(self._timers()) if _wants_timers(query, today) else None
         try:
             for low, high in spans:
-                records: list[TimeEntry] = []
+                records: list[_Pending] = []
                 if query.running is not True:
-                    records = [entry async for entry in self._records(low, high)]
+                    records = [pending async for pending in self._records(low, high)]
                 running = await timers if timers is not None else []
-                batch = [t for t in running if _within(t.date, low, high)] + records
-                batch.sort(key=lambda e: e.date, reverse=newest_first)
-                for entry in batch:
-                    yield entry
+                batch = [_mapped(t) for t in running if _within(t.date, low, high)] + records
+                batch.sort(key=_first, reverse=newest_first)
+                for _, to_entry in batch:
+                    yield to_entry()
         finally:
             # Closed early or failed by its records: nothing left running, no error unretrieved.
             if timers is not None:
                 timers.cancel()
                 await asyncio.gather(timers, return_exceptions=True)
 
-    async def _records(self, low: date | None, high: date | None) -> AsyncIterator[TimeEntry]:
+    async def _records(self, low: date | None, high: date | None) -> AsyncIterator[_Pending]:
+        """The window's records by date, each mapped only when the listing reads it."""
         first = PageRequest("team/time").with_params(
             **{"from": low.isoformat() if low else None, "to": high.isoformat() if high else None},
             limit=PAGE_LIMIT,
             page=1,
         )
         async for raw in iterate_items(self._upstream, first, ShortPagePaginator(), _bare_array):
-            yield mapping.time_record(self.source, raw, self._zone)
+            yield (
+                mapping.record_date(raw),
+                partial(mapping.time_record, self.source, raw, self._zone),
+            )
 
     async def _timers(self) -> list[TimeEntry]:
         body = _bare_array_or_bad(self.source, (await self._upstream.get("team/timers")).body)
@@ -309,6 +319,14 @@ def windows(
         newest = 0 if newest_first else -1
         out[newest] = (out[newest][0], None)
     return out
+
+
+def _mapped(entry: TimeEntry) -> _Pending:
+    return entry.date, lambda: entry
+
+
+def _first(pending: _Pending) -> date:
+    return pending[0]
 
 
 def _within(day: date, low: date | None, high: date | None) -> bool:

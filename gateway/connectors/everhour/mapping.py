@@ -8,7 +8,7 @@ the vendor's id even when that project is unknown (the reference loaders then an
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from gateway.connectors.everhour.payloads import (
@@ -97,12 +97,17 @@ def task(source: str, raw: TaskPayload) -> Task:
     )
 
 
+def record_date(raw: TimeRecordPayload) -> date:
+    """A time record's date, reading nothing else: what a listing sorts records by."""
+    return parse_date(raw["date"])
+
+
 def time_record(source: str, raw: TimeRecordPayload, zone: ZoneInfo) -> TimeEntry:
     task_ = raw.get("task")
     return TimeEntry(
         source=source,
         id=str(raw["id"]),
-        date=parse_date(raw["date"]),
+        date=record_date(raw),
         duration_seconds=int(raw.get("time") or 0),
         description=raw.get("comment") or None,
         user_id=_user_id(raw.get("user")),
