@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -71,6 +72,11 @@ class SourceStream(Generic[T]):
     outcome: SourceOutcome
     items: AsyncIterator[T]
     sorted_by: Callable[[T], Any] | None = None  # the coarse key the source sorts by, if any
+    # May be read ahead of the merge (at most a page's worth) while the merge waits for
+    # another source: the listing reads the stream that far anyway (a range read whole, or
+    # in windows and pages it fetches regardless), so reading early costs no call, and the
+    # mapping and sorting happen while the event loop would otherwise wait for the network.
+    read_ahead: bool = False
 
 
 async def merge(
@@ -110,7 +116,7 @@ class Merge(Generic[T]):
     ) -> None:
         self.streams = list(streams)
         self._reverse = order is Order.DESC
-        self._heads = [_Head(_ordered(s, key, self._reverse, keep)) for s in self.streams]
+        self._heads = [_Head(s, key, self._reverse, keep) for s in self.streams]
 
     @property
     def complete(self) -> bool:
@@ -122,9 +128,9 @@ class Merge(Generic[T]):
         keys: list[SortKey] = []
         while True:
             # Only a stream whose buffered group is used up is read on; all of those at once.
-            wanting = [h.refill() for h in self._heads if h.wants_more]
+            wanting = [h for h in self._heads if h.wants_more]
             if wanting:
-                await asyncio.gather(*wanting)
+                await self._refill(wanting, limit)
             live = [h for h in self._heads if h.pos < len(h.group)]
             if not live or len(items) >= limit:
                 break
@@ -139,6 +145,25 @@ class Merge(Generic[T]):
             best.take(best.run_before(rival, self._reverse, limit - len(items)), items, keys)
         return Listing(items, keys, bool(live), [s.outcome for s in self.streams])
 
+    async def _refill(self, wanting: list[_Head[T]], limit: int) -> None:
+        """Refill ``wanting``; meanwhile read ahead, up to ``limit`` items each, the streams
+        that allow it and are not (or no longer) waited for."""
+        refills = {head: asyncio.ensure_future(head.refill()) for head in wanting}
+        try:
+            while waits := [task for task in refills.values() if not task.done()]:
+                for head in self._heads:
+                    if head not in refills or refills[head].done():
+                        pull = head.read_ahead(limit)
+                        if pull is not None:
+                            waits.append(pull)
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:
+            for task in refills.values():
+                task.cancel()
+            raise
+        for task in refills.values():
+            task.result()
+
     def resume(self, past: Callable[[SortKey], bool]) -> None:
         """Ready the merge for its next page, asked for with a cursor ``past`` tests against.
 
@@ -149,32 +174,124 @@ class Merge(Generic[T]):
         for stream in self.streams:
             stream.outcome = SourceOutcome(stream.outcome.source, stream.outcome.supported)
         for head in self._heads:
-            while head.pos < len(head.group) and not past(head.first_key()):
-                head.pos += 1
+            head.skip_until(past)
 
     async def aclose(self) -> None:
         for head in self._heads:
-            await head.stream.aclose()
+            await head.aclose()
 
 
 class _Head(Generic[T]):
-    """One ordered stream and the sorted group of it currently being consumed."""
+    """One source's ordered stream, the sorted group of it being consumed, and the groups
+    read ahead of it (``read_ahead``).
 
-    __slots__ = ("done", "group", "pos", "stream")
+    A failure of the stream is flagged on the source's outcome when the merge takes the
+    group it ended (or finds the stream ended), not when it happened: a stream read ahead
+    fails on the page that reaches the failure, as one read only when needed would.
+    """
 
-    def __init__(self, stream: AsyncGenerator[list[tuple[SortKey, T]], None]) -> None:
-        self.stream = stream
+    __slots__ = (
+        "ahead",
+        "ahead_items",
+        "done",
+        "end_failure",
+        "ended",
+        "failure",
+        "group",
+        "pos",
+        "pull",
+        "source",
+        "stream",
+    )
+
+    def __init__(
+        self,
+        source: SourceStream[T],
+        key: Callable[[T], SortKey],
+        reverse: bool,
+        keep: Callable[[T], bool],
+    ) -> None:
+        self.source = source
+        self.stream = _ordered(source, key, reverse, keep, self._failed)
         self.group: list[tuple[SortKey, T]] = []
         self.pos = 0
-        self.done = False
+        self.done = False  # the group is used up and nothing follows
+        # Groups read, each with the failure that ended the stream after it (if it did).
+        self.ahead: deque[tuple[list[tuple[SortKey, T]], UpstreamError | None]] = deque()
+        self.ahead_items = 0
+        self.ended = False  # the stream has no group left (``ahead`` may still hold some)
+        self.end_failure: UpstreamError | None = None  # what ended it, if it failed
+        self.failure: UpstreamError | None = None  # set by the stream during a read
+        # The one read of the stream in flight: a generator is read by one task at a time.
+        self.pull: asyncio.Task[None] | None = None
 
     @property
     def wants_more(self) -> bool:
         return not self.done and self.pos >= len(self.group)
 
     async def refill(self) -> None:
-        group = await anext(self.stream, None)
-        self.group, self.pos, self.done = group or [], 0, group is None
+        if not self.ahead and not self.ended:
+            await (self.pull or self._start_pull())
+        self._next_group()
+
+    def read_ahead(self, limit: int) -> asyncio.Task[None] | None:
+        """The read in flight, started if this stream may be read ahead and holds fewer
+        than ``limit`` unconsumed items; ``None`` when there is nothing to wait for."""
+        if self.pull is not None:
+            return self.pull
+        held = self.ahead_items + len(self.group) - self.pos
+        if not self.source.read_ahead or self.ended or held >= limit:
+            return None
+        return self._start_pull()
+
+    def _start_pull(self) -> asyncio.Task[None]:
+        self.pull = asyncio.ensure_future(self._pull())
+        return self.pull
+
+    async def _pull(self) -> None:
+        try:
+            group = await anext(self.stream, None)
+        finally:
+            self.pull = None
+        failure, self.failure = self.failure, None
+        if group is None:
+            self.ended, self.end_failure = True, failure
+        else:
+            self.ahead.append((group, failure))
+            self.ahead_items += len(group)
+
+    def _failed(self, error: UpstreamError) -> None:
+        self.failure = error
+
+    def _next_group(self) -> None:
+        """Make the next group read the current one (or find the stream ended)."""
+        if self.ahead:
+            group, failure = self.ahead.popleft()
+            self.ahead_items -= len(group)
+            self.group = group
+        else:
+            failure, self.end_failure = self.end_failure, None  # flagged once
+            self.group, self.done = [], True
+        self.pos = 0
+        if failure is not None:
+            self.source.outcome.complete = False
+            self.source.outcome.error = failure
+
+    def skip_until(self, past: Callable[[SortKey], bool]) -> None:
+        """Drop buffered items that are not ``past`` (the first ones, in order)."""
+        while True:
+            while self.pos < len(self.group) and not past(self.first_key()):
+                self.pos += 1
+            if self.pos < len(self.group) or not self.ahead:
+                return
+            self._next_group()
+
+    async def aclose(self) -> None:
+        """Stop a read in flight (it is not needed), then end the stream."""
+        if self.pull is not None:
+            self.pull.cancel()
+            await asyncio.gather(self.pull, return_exceptions=True)
+        await self.stream.aclose()
 
     def first_key(self) -> SortKey:
         return self.group[self.pos][0]
@@ -201,7 +318,11 @@ class _Head(Generic[T]):
 
 
 async def _ordered(
-    stream: SourceStream[T], key: Callable[[T], SortKey], reverse: bool, keep: Callable[[T], bool]
+    stream: SourceStream[T],
+    key: Callable[[T], SortKey],
+    reverse: bool,
+    keep: Callable[[T], bool],
+    failed: Callable[[UpstreamError], None],
 ) -> AsyncGenerator[list[tuple[SortKey, T]], None]:
     """The stream's kept items in exact order, in sorted groups, as lazily as its order allows.
 
@@ -209,7 +330,7 @@ async def _ordered(
     next key shows up; any other source yields one group once it is read whole. Groups, not
     single items, so the merge pays one async step per group rather than per item.
 
-    An upstream failure ends this stream and marks the source incomplete; it never raises into
+    An upstream failure ends this stream and is reported to ``failed``; it never raises into
     the merge, so the other sources' items are still returned.
     """
     group: list[tuple[SortKey, T]] = []
@@ -229,14 +350,12 @@ async def _ordered(
                     group_key = coarse
                 group.append((key(item), item))
         except UpstreamError as exc:
-            stream.outcome.complete = False
-            stream.outcome.error = exc
+            failed(exc)
         except Exception:
             log.exception(
                 "reading a source failed", extra={"fields": {"source": stream.outcome.source}}
             )
-            stream.outcome.complete = False
-            stream.outcome.error = unreadable(stream.outcome.source)
+            failed(unreadable(stream.outcome.source))
         if group:
             group.sort(key=_first, reverse=reverse)
             yield group

@@ -213,7 +213,16 @@ class Gateway:
                 filtered=lambda q: self._filtered(rt, q),
             )
             return SourceStream(outcome, entries, sorted_by=by_date)
-        return SourceStream(outcome, self._filtered(rt, query), sorted_by=date_order(rt, order))
+        # A range the client bounded with ``from`` is one it reads through (a report, a
+        # sync): each source may be read ahead of the merge by a page's worth (``first``), in
+        # the time the merge waits for the slowest. Reading a page's worth early costs no call
+        # a client reading on would not make; without ``from`` (a year's lookback) it could.
+        return SourceStream(
+            outcome,
+            self._filtered(rt, query),
+            sorted_by=date_order(rt, order),
+            read_ahead=flt.date_from is not None,
+        )
 
     def _entry_query(
         self, rt: SourceRuntime, flt: TimeEntryFilter, after: SortKey | None, order: Order

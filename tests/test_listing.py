@@ -141,3 +141,91 @@ def test_paged_merge_equals_one_sort_of_everything(order: Order, seed: int) -> N
 
     everything = [item for items in sources.values() for item in items]
     assert asyncio.run(pages()) == sorted(everything, reverse=reverse)
+
+
+async def _slow(items: Sequence[Item], delay: float, log: list[Item]) -> AsyncIterator[Item]:
+    await asyncio.sleep(delay)  # a vendor still answering
+    for item in items:
+        log.append(item)
+        yield item
+
+
+DAYS = [(day, f"b{day}.{n}") for day in range(30, 0, -1) for n in range(2)]  # 60, by day
+
+
+def _read_ahead_merge(
+    log: list[Item], *, read_ahead: bool, fail_after: int | None = None
+) -> Merge[Item]:
+    a_items = [(40, "a0"), (0, "a1")]
+    a = SourceStream(SourceOutcome("a"), _slow(a_items, 0.05, log), lambda i: i[0])
+    b = _stream("b", DAYS, sorted_=True, read=log, fail_after=fail_after)
+    b.read_ahead = read_ahead
+    return Merge([a, b], key=lambda i: i, order=Order.DESC, keep=lambda _: True)
+
+
+@pytest.mark.parametrize("read_ahead", [True, False])
+async def test_a_stream_is_read_ahead_while_the_merge_waits_by_at_most_a_page(
+    read_ahead: bool,
+) -> None:
+    log: list[Item] = []  # every item read, in the order it was read
+    merged = _read_ahead_merge(log, read_ahead=read_ahead)
+    try:
+        listing = await merged.page(7)
+    finally:
+        await merged.aclose()
+    assert [i[1] for i in listing.items] == [
+        *("a0", "b30.1", "b30.0", "b29.1", "b29.0", "b28.1", "b28.0")
+    ]
+    # The same items are read either way: the page's, and what closes the day after them.
+    b_read = [i for i in log if i[1].startswith("b")]
+    assert len(b_read) == 9 and b_read[-1] == (26, "b26.0")
+    early = log[: log.index((40, "a0"))]  # what was read while `a` was still answering
+    if read_ahead:  # days read until at least 7 items were held (8), + the one closing them
+        assert len(early) == 9
+    else:  # only the first day, and the next one's first item that closed it
+        assert early == [(30, "b30.0"), (30, "b30.1"), (29, "b29.0")]
+
+
+async def test_a_failure_met_reading_ahead_is_flagged_on_the_page_that_reaches_it() -> None:
+    merged = _read_ahead_merge([], read_ahead=True, fail_after=7)  # b fails on day 27
+    try:
+        first = await merged.page(3)
+        assert [o.complete for o in first.outcomes] == [True, True]  # days 30-29 complete
+        assert merged.complete
+        merged.resume(lambda _: True)
+        second = await merged.page(10)
+    finally:
+        await merged.aclose()
+    assert [i[1] for i in second.items] == ["b29.1", "b29.0", "b28.1", "b28.0", "b27.0", "a1"]
+    assert [(o.source, o.complete) for o in second.outcomes] == [("a", True), ("b", False)]
+
+
+@pytest.mark.parametrize("read_ahead", [True, False])
+async def test_a_stream_failing_before_its_first_item_is_flagged(read_ahead: bool) -> None:
+    merged = _read_ahead_merge([], read_ahead=read_ahead, fail_after=0)
+    try:
+        listing = await merged.page(5)
+    finally:
+        await merged.aclose()
+    assert [i[1] for i in listing.items] == ["a0", "a1"] and not listing.has_next
+    assert [(o.source, o.complete) for o in listing.outcomes] == [("a", True), ("b", False)]
+
+
+async def test_closing_a_merge_stops_a_read_ahead_in_flight() -> None:
+    closed = asyncio.Event()
+
+    async def endless() -> AsyncIterator[Item]:
+        try:
+            for day in range(1000, 0, -1):
+                await asyncio.sleep(0.001)
+                yield (day, f"c{day}")
+        finally:
+            closed.set()
+
+    slow = SourceStream(SourceOutcome("a"), _slow([(2000, "a0")], 0.02, []), lambda i: i[0])
+    c = SourceStream(SourceOutcome("c"), endless(), lambda i: i[0], read_ahead=True)
+    merged = Merge([slow, c], key=lambda i: i, order=Order.DESC, keep=lambda _: True)
+    listing = await merged.page(1)
+    assert [i[1] for i in listing.items] == ["a0"]
+    await merged.aclose()
+    assert closed.is_set()
