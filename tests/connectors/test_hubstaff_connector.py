@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -674,6 +675,40 @@ async def test_a_32_hour_session_is_one_entry_however_it_is_cut(
     assert [(e.id, e.start, e.duration_seconds) for e in long] == [
         (f"1000.7.{int(start.timestamp())}", start, 32 * 3600)
     ]
+
+
+def jittered(transport: httpx.MockTransport, seed: int | None) -> httpx.MockTransport:
+    """``transport`` answering each request after a random few milliseconds (``None``: at once)."""
+    rng = random.Random(seed)
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if seed is not None:
+            await asyncio.sleep(rng.random() / 200)
+        answer = transport.handler(request)
+        assert isinstance(answer, httpx.Response)
+        return answer
+
+    return httpx.MockTransport(handler)
+
+
+async def test_entries_do_not_depend_on_the_order_pages_arrive_in(tmp_path: Path) -> None:
+    # Each page is read into the query's memo as it lands; windows' pages interleave in any order.
+    start = datetime.combine(days_ago(10), datetime.min.time(), UTC) + timedelta(hours=20)
+    data = long_session(start, 6 * 32) + [
+        a for n in range(12) for a in long_session(
+            start - timedelta(days=n % 6, hours=n), 3 + n, user=20 + n % 4, first_id=5000 + 100 * n
+        )
+    ]
+    found = []
+    for seed in (None, 1, 2, 3):
+        entry = {**demo_source("http://hubstaff.fake"), "token_store": str(tmp_path / f"t{seed}.json")}
+        context = ConnectorContext(user_agent="test", transport=jittered(fake_hubstaff(data, page_limit=7), seed))
+        connector = create_connector(CONFIG.model_validate(entry), context)
+        try:
+            found.append(await entries(connector, days_ago(15), days_ago(2)))
+        finally:
+            await connector.aclose()
+    assert len(found[0]) == 13 and all(f == found[0] for f in found[1:])
 
 
 async def test_days_are_the_organizations_days(shared: tuple[Any, Path]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import random
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,109 @@ def test_a_session_id_names_its_first_activity_user_and_slot() -> None:
     (session,) = mapping.sessions([activity(11, "2026-03-02T10:04:00Z", 360)])
     ref = mapping.parse_session_id(mapping.session_id(session))
     assert ref == mapping.SessionRef(11, 7, at("2026-03-02T10:00:00"))
+
+
+# -- the per-query memo and the sessions read through it ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        pytest.param("2026-03-02T10:00:00Z", at("2026-03-02T10:00:00"), id="hubstaff-form"),
+        pytest.param("2026-03-02T10:00:00.537143Z", at("2026-03-02T10:00:00.537143"), id="microseconds"),
+        pytest.param("2026-03-02T12:00:00+02:00", at("2026-03-02T10:00:00"), id="offset"),
+        pytest.param("2026-03-02T10:00:00", at("2026-03-02T10:00:00"), id="no-zone-is-utc"),
+    ],
+)
+def test_the_memo_reads_a_timestamp_text_once_and_as_span_does(text: str, start: datetime) -> None:
+    one, other = activity(1, "2026-03-02T10:00:00Z", 600), activity(2, "2026-03-02T10:00:00Z", 300, user=8)
+    one["starts_at"] = other["starts_at"] = text
+    memo = mapping.SpanMemo()
+    assert (memo(one), memo(other)) == (mapping.span(one), mapping.span(other))
+    assert memo(one)[0] == start and memo(one)[0].tzinfo is UTC
+    assert memo(one)[0] is memo(other)[0]  # the text was parsed once
+
+
+def reference_sessions(activities: list[ActivityPayload]) -> list[tuple[int, ...]]:
+    """Seed 001 read literally: per user, project and task, activities in time order chain
+    while one starts where the last ended. Sessions as their activity ids, by start."""
+    by_group: dict[tuple[Any, ...], list[ActivityPayload]] = {}
+    for raw in {a["id"]: a for a in activities}.values():
+        by_group.setdefault((raw["user_id"], raw["project_id"], raw["task_id"]), []).append(raw)
+    found: list[tuple[datetime, int, tuple[int, ...]]] = []
+    for group in by_group.values():
+        runs: list[list[ActivityPayload]] = []
+        for raw in sorted(group, key=lambda a: (*mapping.span(a), a["id"])):
+            if runs and mapping.span(runs[-1][-1])[1] == mapping.span(raw)[0]:
+                runs[-1].append(raw)
+            else:
+                runs.append([raw])
+        found += [(mapping.span(r[0])[0], r[0]["id"], tuple(a["id"] for a in r)) for r in runs]
+    return [ids for _, _, ids in sorted(found)]
+
+
+def random_activities(rng: random.Random, count: int = 240) -> list[ActivityPayload]:
+    """Eight groups over 40 slots: chains, gaps, late starts and slots shared in a group."""
+    start = datetime(2026, 3, 2, 8, tzinfo=UTC)
+    out = []
+    for n in range(count):
+        slot = start + timedelta(minutes=10 * rng.randrange(40))
+        late = rng.choice([0, 0, 0, 0, 0, 60, 240])
+        out.append(activity(
+            n + 1, (slot + timedelta(seconds=late)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            rng.choice([600 - late] * 4 + [300, 599 - late]), user=rng.choice([7, 8]),
+            project=rng.choice([5, None]), task=rng.choice([23, None]),
+        ))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sessions_do_not_depend_on_the_order_pages_are_learnt_in(seed: int) -> None:
+    rng = random.Random(seed)
+    activities = random_activities(rng)
+    expected = reference_sessions(activities)
+    pages = [activities[i : i + 37] for i in range(0, len(activities), 37)]
+    rng.shuffle(pages)
+    memo = mapping.SpanMemo()
+    for page in pages[: len(pages) // 2]:  # the rest arrives after: read when used
+        memo.learn(page)
+    memo.learn(pages[0])  # a page read twice
+    mixed = [a for page in pages for a in page] + activities[:50]  # and duplicates
+    rng.shuffle(mixed)
+    found = mapping.sessions(mixed, memo)
+    assert [tuple(a["id"] for a in s.activities) for s in found] == expected
+    assert found == mapping.sessions(activities)  # same Session objects without a memo
+    assert all(s.start == mapping.span(s.first)[0] and s.end == mapping.span(s.activities[-1])[1] for s in found)
+
+
+def test_a_copy_of_a_known_activity_is_read_with_the_span_first_read() -> None:
+    # Spans go by id for the whole query (as ever); the rest comes from the copy passed.
+    memo = mapping.SpanMemo()
+    memo.learn([activity(1, "2026-03-02T10:00:00Z", 600)])
+    copy = activity(1, "2026-03-02T11:00:00Z", 300, task=24)
+    (session,) = mapping.sessions([copy], memo)
+    assert session.activities[0] is copy
+    assert (session.start, session.end) == (at("2026-03-02T10:00:00"), at("2026-03-02T10:10:00"))
+    assert mapping.time_entry(SOURCE, session).task_id == "24"
+
+
+def test_an_activity_that_cannot_be_read_fails_where_it_is_used_not_when_learnt() -> None:
+    broken = activity(1, "2026-03-02T10:00:00Z", 600)
+    broken["starts_at"] = broken["time_slot"] = ""
+    memo = mapping.SpanMemo()
+    memo.learn([broken, activity(2, "2026-03-02T10:10:00Z", 600)])  # a page must not fail
+    with pytest.raises(ValueError, match="without a start"):
+        mapping.sessions([broken], memo)
+
+
+@pytest.mark.parametrize("ends", [True, False])
+def test_users_at_an_edge_are_those_the_spans_say(ends: bool) -> None:
+    activities = random_activities(random.Random(3))
+    memo = mapping.SpanMemo()
+    memo.learn(activities[:100])
+    for edge in (at("2026-03-02T09:00:00"), at("2026-03-02T09:10:00"), at("2026-03-02T09:04:00")):
+        expected = {a["user_id"] for a in activities if mapping.span(a)[1 if ends else 0] == edge}
+        assert memo.users_at(activities, edge, ends=ends) == expected
 
 
 USER = {"id": 7, "name": "Ada Lovelace", "email": "ada@x.io", "time_zone": "Europe/London",

@@ -73,7 +73,7 @@ from gateway.connectors.hubstaff.writes import (
     numeric,
     provisional_id,
 )
-from gateway.connectors.paging import Extract, collect_items, items_at, iterate_items
+from gateway.connectors.paging import Extract, items_at, iterate_items, iterate_pages
 from gateway.http import (
     BearerTokenAuth,
     SlidingWindowLimiter,
@@ -169,7 +169,7 @@ class HubstaffConnector:
         for number, batch in enumerate(batches):
             last = number == len(batches) - 1
             self._check_budget(len(batch))
-            fetched = await asyncio.gather(*(self._activities(w, filters) for w in batch))
+            fetched = await asyncio.gather(*(self._activities(w, filters, spans) for w in batch))
             activities = carry + [a for page in fetched for a in page]
             edges = [(span.stop, True)] if number == 0 else []
             edges += [(span.start, False)] if last else []
@@ -195,15 +195,16 @@ class HubstaffConnector:
         activities: list[ActivityPayload],
         edge: datetime,
         filters: Params,
-        spans: mapping.SpanOf = mapping.span,
+        spans: mapping.SpanMemo | None = None,
         *,
         forward: bool,
     ) -> list[ActivityPayload]:
         """Activities beyond ``edge`` continuing the sessions that reach it: a day at a time,
         only for the users concerned, and only while some such session still reaches on."""
         origin, history, found = edge, self._history_start(), []
-        users = {a["user_id"] for a in activities if spans(a)[1 if forward else 0] == edge}
-        pool = [a for a in activities if a["user_id"] in users]
+        users = (spans or mapping.SpanMemo()).users_at(activities, edge, ends=forward)
+        # Mostly no session reaches the edge: then no pass over the batch's activities.
+        pool = [a for a in activities if a["user_id"] in users] if users else []
         for _ in range(MAX_EDGE_STEPS):
             step = Window(edge, edge + EDGE_STEP) if forward else Window(edge - EDGE_STEP, edge)
             step = Window(max(step.start, history), min(step.stop, self._horizon()))
@@ -212,7 +213,7 @@ class HubstaffConnector:
             self._check_budget(1)
             user_ids = _id_params("user_ids[]", {str(u) for u in users})
             projects = tuple(p for p in filters if p[0] != "user_ids[]")
-            extra = await self._activities(step, user_ids + projects)
+            extra = await self._activities(step, user_ids + projects, spans)
             found += extra
             edge = step.stop if forward else step.start
             sessions = mapping.sessions(pool + extra, spans)
@@ -220,15 +221,23 @@ class HubstaffConnector:
             pool = [a for a in pool + extra if a["user_id"] in users]
         return found
 
-    async def _activities(self, window: Window, filters: Params) -> list[ActivityPayload]:
+    async def _activities(
+        self, window: Window, filters: Params, spans: mapping.SpanMemo | None = None
+    ) -> list[ActivityPayload]:
+        """The window's activities, each page read into ``spans`` (if given) as it arrives:
+        that work is done while the query's other pages are in flight, not after the last."""
         first = PageRequest(f"organizations/{self._org}/activities").with_params(
             **{"time_slot[start]": stamp(window.start), "time_slot[stop]": stamp(window.stop)},
             page_limit=PAGE_LIMIT,
         )
         first = PageRequest(first.url, first.params + filters)
-        return await collect_items(
-            self._upstream, first, StartIdPaginator(), items_at("activities")
-        )
+        found: list[ActivityPayload] = []
+        pages = iterate_pages(self._upstream, first, StartIdPaginator(), items_at("activities"))
+        async for page in pages:
+            found += page
+            if spans is not None:
+                spans.learn(page)
+        return found
 
     def _span(self, date_from: date | None, date_to: date | None) -> Window | None:
         """The organization's days as a UTC range Hubstaff can still serve (6 months back, not

@@ -9,7 +9,7 @@ the user and the activity's slot, so the session can be found again by id).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
@@ -111,7 +111,7 @@ class Session:
         return self.first["user_id"]
 
 
-def span(raw: ActivityPayload) -> tuple[datetime, datetime]:
+def span(raw: ActivityPayload) -> Span:
     """What an activity covers: ``[starts_at, starts_at + tracked)``."""
     start = parse_datetime(raw.get("starts_at") or raw.get("time_slot"))
     if start is None:
@@ -119,24 +119,93 @@ def span(raw: ActivityPayload) -> tuple[datetime, datetime]:
     return start, start + timedelta(seconds=raw.get("tracked", 0))
 
 
-SpanOf = Callable[[ActivityPayload], tuple[datetime, datetime]]
+Span = tuple[datetime, datetime]
+_Group = tuple[int, int, int]
+# An activity as :func:`sessions` reads it: its place in time (start, end, id), the group of
+# activities it may chain with, its span, and itself.
+_Row = tuple[tuple[datetime, datetime, int], _Group, Span, ActivityPayload]
 
 
 class SpanMemo:
-    """:func:`span` remembered by activity id (parsing timestamps is most of the CPU)."""
+    """:func:`span` remembered by activity id for one query, with each timestamp text parsed
+    once (a 10-minute slot's text is shared by everyone tracking in it: ~4 activities a text
+    over a month), and the row :func:`sessions` sorts. :meth:`learn` does that work for a page
+    as it arrives, while the query's other pages are in flight, so that what is left once the
+    last one is in is sorting and chaining."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[datetime, datetime]] = {}
+        self._rows: dict[int, _Row] = {}
+        self._stamps: dict[str, datetime] = {}
+        self._lengths: dict[int, timedelta] = {}  # by tracked seconds (600 most of the time)
 
-    def __call__(self, raw: ActivityPayload) -> tuple[datetime, datetime]:
-        known = self._known.get(raw["id"])
+    def __call__(self, raw: ActivityPayload) -> Span:
+        # Whichever copy of the activity its row was read from: spans go by id.
+        return (self._rows.get(raw["id"]) or self.row(raw))[2]
+
+    def users_at(
+        self, activities: Iterable[ActivityPayload], edge: datetime, *, ends: bool
+    ) -> set[int]:
+        """The users with one of ``activities`` ending (``ends``) or else starting exactly at
+        ``edge``: what calling ``self`` on each would say, without a call per activity (the
+        call was most of the cost)."""
+        side, known = (1 if ends else 0), self._rows.get
+        return {
+            raw["user_id"]
+            for raw in activities
+            if (known(raw["id"]) or self.row(raw))[2][side] == edge
+        }
+
+    def learn(self, activities: Iterable[ActivityPayload]) -> None:
+        """Read the rows of the ``activities`` not read yet. One that cannot be read is left
+        to fail where it is used, as it did before pages were read ahead: a page's arrival
+        must not cut short the query's other pages."""
+        rows, read = self._rows, self._read
+        for raw in activities:
+            try:
+                if raw["id"] not in rows:
+                    rows[raw["id"]] = read(raw)
+            except Exception:  # raised again by row(), where the activity is used
+                continue
+
+    def rows(self, activities: Iterable[ActivityPayload]) -> list[_Row]:
+        """The rows of ``activities``, each id once (its last copy, as a dict keeps it)."""
+        known, row = self._rows.get, self.row
+        unique = {raw["id"]: raw for raw in activities}
+        return [
+            hit if (hit := known(key)) is not None and hit[3] is raw else row(raw)
+            for key, raw in unique.items()
+        ]
+
+    def row(self, raw: ActivityPayload) -> _Row:
+        """``raw`` as :func:`sessions` reads it."""
+        known = self._rows.get(raw["id"])
         if known is None:
-            known = self._known[raw["id"]] = span(raw)
+            known = self._rows[raw["id"]] = self._read(raw)
+        elif known[3] is not raw:  # another copy of an activity read before: the span read then
+            covers = known[2]
+            return (covers[0], covers[1], raw["id"]), _key(raw), covers, raw
         return known
 
+    def _read(self, raw: ActivityPayload) -> _Row:
+        """The row of an activity: :func:`span` with its texts and lengths remembered."""
+        text = raw.get("starts_at") or raw.get("time_slot") or ""
+        start = self._stamps.get(text)
+        if start is None:
+            start = parse_datetime(text)
+            if start is None:
+                raise ValueError("an activity without a start")
+            self._stamps[text] = start
+        tracked = raw.get("tracked", 0)
+        length = self._lengths.get(tracked)
+        if length is None:
+            length = self._lengths[tracked] = timedelta(seconds=tracked)
+        covers = start, start + length
+        return (start, covers[1], raw["id"]), _key(raw), covers, raw
 
-def _key(raw: ActivityPayload) -> tuple[int, int, int]:
-    # ``None`` sorts as -1 so activities with and without a task never mix.
+
+def _key(raw: ActivityPayload) -> _Group:
+    # A missing project or task is -1 (Hubstaff's ids are positive): activities without a
+    # task chain with each other, never with those of a task.
     project_id, task_id = raw.get("project_id"), raw.get("task_id")
     return (
         raw["user_id"],
@@ -145,33 +214,36 @@ def _key(raw: ActivityPayload) -> tuple[int, int, int]:
     )
 
 
-def sessions(activities: Iterable[ActivityPayload], span_of: SpanOf | None = None) -> list[Session]:
+@dataclass(slots=True)
+class _Run:
+    """A session being chained: activities of one group, each starting where the last ended."""
+
+    activities: list[ActivityPayload]
+    start: datetime
+    end: datetime
+
+
+def sessions(activities: Iterable[ActivityPayload], memo: SpanMemo | None = None) -> list[Session]:
     """Merge activities into sessions (duplicates by id are read once), ordered by start.
 
-    ``span_of`` may be a memo of :func:`span` shared by the calls for one query."""
-    cover = span_of or span
-    unique = {raw["id"]: raw for raw in activities}.values()
-    rows = []
-    for raw in unique:  # one loop, no call per item beyond the span: 15,000 a month
-        group = _key(raw)
-        begins, ends = cover(raw)
-        rows.append(((*group, begins, ends, raw["id"]), group, begins, ends, raw))
+    ``memo`` may be the :class:`SpanMemo` shared by the calls for one query."""
+    rows = (memo or SpanMemo()).rows(activities)
+    # In time order rather than by group first: each group's activities still come in the
+    # order (start, end, id) that chains them, and pages come in id order, which is about
+    # time order, so the sort mostly merges runs that are already in order.
     rows.sort(key=itemgetter(0))
-    out: list[Session] = []
-    run: list[ActivityPayload] = []
-    key: tuple[int, int, int] | None = None
-    start = end = datetime.min.replace(tzinfo=UTC)
-    for _, this_key, begins, ends, raw in rows:
-        if this_key == key and begins == end:
-            run.append(raw)
-            end = ends
-            continue
-        if run:
-            out.append(Session(tuple(run), start, end))
-        run, key, start, end = [raw], this_key, begins, ends
-    if run:
-        out.append(Session(tuple(run), start, end))
-    out.sort(key=lambda s: (s.start, s.first["id"]))
+    runs: list[_Run] = []
+    open_runs: dict[_Group, _Run] = {}
+    for _, group, (begins, ends), raw in rows:
+        run = open_runs.get(group)
+        if run is not None and run.end == begins:
+            run.activities.append(raw)
+            run.end = ends
+        else:
+            run = open_runs[group] = _Run([raw], begins, ends)
+            runs.append(run)
+    out = [Session(tuple(r.activities), r.start, r.end) for r in runs]
+    out.sort(key=lambda s: (s.start, s.activities[0]["id"]))  # nearly in order already
     return out
 
 
