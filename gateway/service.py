@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 
 from gateway import nested, recent
-from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
+from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery, Warms
 from gateway.continuations import ContinuationStore
 from gateway.errors import (
     HourglassError,
@@ -93,6 +93,12 @@ class SourceRuntime:
         """The source's circuit as of now (what ``sources { status health }`` and /readyz show)."""
         return (self.breaker or CircuitBreaker(self.name)).snapshot()
 
+    def warm(self) -> None:
+        """Start what every call to the source first needs (``Warms``), if the connector has
+        such work: before the listing's other sources send their requests."""
+        if isinstance(self.connector, Warms):
+            self.connector.warm()
+
 
 @dataclass
 class Gateway:
@@ -124,6 +130,8 @@ class Gateway:
             raise UserInputError("`from` is after `to`")
         after_key = decode_cursor(after) if after else None
         runtimes = self.select(flt.sources)
+        for rt in runtimes:
+            rt.warm()
         scope = self._scope(flt, order, runtimes)
         merged = None
         if after_key is not None:
@@ -267,6 +275,7 @@ class Gateway:
         the source: every parent's id is pushed down together (or filtered locally, as the
         connector can), and the entries are split per parent as they arrive."""
         rt = self.select([group.source])[0]
+        rt.warm()
         return await nested.time_entries_by_parent(
             rt,
             group,
@@ -300,6 +309,8 @@ class Gateway:
     ) -> Listing[Reference]:
         after_key = decode_cursor(after) if after else None
         runtimes = self.select(flt.sources)
+        for rt in runtimes:
+            rt.warm()
         outcomes = [SourceOutcome(rt.name) for rt in runtimes]
         results = await asyncio.gather(
             *(self._all_of(rt, kind, o) for rt, o in zip(runtimes, outcomes, strict=True))

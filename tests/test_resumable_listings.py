@@ -232,3 +232,22 @@ async def test_the_last_page_keeps_nothing() -> None:
     gw = gateway(fake)
     await page_through(gw, RANGE, 10)
     assert len(gw.continuations) == 0 and fake.closed == 1
+
+
+async def test_every_source_is_warmed_before_any_is_listed() -> None:
+    """A source with work every call needs first (Hubstaff's token exchange) starts it before
+    the listing's other sources send their requests (``Warms``)."""
+    events: list[str] = []
+
+    class Warming(Fake):
+        def warm(self) -> None:
+            events.append(f"warm {self.source}")
+
+        async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+            events.append(f"list {self.source}")
+            async for entry in super().time_entries(query):
+                yield entry
+
+    gw = gateway(Fake("a"), Warming("b"), Warming("c"))
+    await gw.time_entries(RANGE, first=5, after=None, order=Order.DESC)
+    assert events[:2] == ["warm b", "warm c"] and sorted(events[2:]) == ["list b", "list c"]

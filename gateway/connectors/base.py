@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -126,6 +126,15 @@ class Connector(Protocol):
         """A cheap authenticated call, for ``hourglass check``: who the credentials belong to."""
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class Warms(Protocol):
+    """An optional capability of a connector: work every request needs first (a token
+    exchange) that it can start before the request is built."""
+
+    def warm(self) -> None:
+        """Start that work if it is due, without waiting for it; never raises."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -257,6 +257,34 @@ async def test_a_new_configured_token_starts_a_new_chain() -> None:
     assert store.token is not None and store.token.origin == fingerprint("pat-new")
 
 
+async def test_warming_starts_the_exchange_that_token_then_shares() -> None:
+    clock, endpoint = Clock(), FakeEndpoint(delay=0.01, lifetime=3600)
+    tokens = provider(endpoint, MemoryTokenStore(), clock)
+    tokens.warm()
+    tokens.warm()  # one in flight: no second exchange
+    for _ in range(5):  # a few steps of the loop, well within the exchange's 10 ms
+        await asyncio.sleep(0)
+    assert endpoint.calls == [PAT]  # sent before anyone asked for the token
+    assert await asyncio.gather(tokens.token(), tokens.token()) == ["at-1", "at-1"]
+    tokens.warm()  # fresh: nothing to do
+    clock.now += 3600 - 100  # due for renewal
+    tokens.warm()
+    assert await tokens.token() == "at-2" and endpoint.calls == [PAT, "rt-1"]
+
+
+async def test_a_failed_warm_up_is_the_next_token_calls_error_and_is_not_retried() -> None:
+    endpoint = FakeEndpoint(valid=set())
+    tokens = provider(endpoint, MemoryTokenStore())
+    tokens.warm()
+    await asyncio.sleep(0.01)  # failed with nobody waiting
+    with pytest.raises(UpstreamAuthError):
+        await tokens.token()
+    tokens.warm()  # the PAT is dead: no further exchange
+    with pytest.raises(UpstreamAuthError):
+        await tokens.token()
+    assert endpoint.calls == [PAT]
+
+
 async def test_a_dead_chain_falls_back_to_the_configured_token_once() -> None:
     # A store kept from an account that was reset (the demo's fresh simulator): one refused try.
     endpoint = FakeEndpoint(valid={PAT})

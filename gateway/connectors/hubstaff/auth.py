@@ -195,6 +195,16 @@ class RotatingTokenProvider:
         # shield: one caller giving up must not cancel the refresh the others are waiting for
         return await asyncio.shield(self._flight)
 
+    def warm(self) -> None:
+        """Start the refresh ``token`` would start, now, without waiting for it: a query
+        about to call Hubstaff sends the token request before its other vendors' requests
+        rather than after them, so its answer is not queued behind theirs. A failure is
+        kept for the ``token`` call that waits for it."""
+        current = self._current
+        fresh = current is not None and current.access_token and self._fresh(current)
+        if self._dead is None and not fresh and self._flight is None:
+            self._flight = self._start()
+
     async def rejected(self, token: str) -> None:
         if self._current is not None and self._current.access_token == token:
             self._rejected = token  # also ignore it if the store still holds it
@@ -297,7 +307,9 @@ class RotatingTokenProvider:
         if self._unsaved is not None:
             await self._save(self._unsaved)
             self._unsaved = None
-        stored = await asyncio.to_thread(self._store.load)
+        # Read in place, not in a thread: a few hundred bytes of local file, and the hop to a
+        # thread let every other vendor's request of the query leave before the token's.
+        stored = self._store.load()
         return stored if stored is not None and stored.origin == self._origin else None
 
     def _candidates(self, chain: StoredToken | None) -> list[str]:

@@ -145,6 +145,9 @@ class HubstaffConnector:
         self._now = now
         self._me: str | None = None
 
+    def warm(self) -> None:
+        self.provider.warm()
+
     # -- time entries -------------------------------------------------------------------
 
     async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
