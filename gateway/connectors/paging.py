@@ -57,22 +57,28 @@ async def collect_items(
     """Every item of every page, in order, as one list: a page at a time, not an item (an
     async step per item is most of the cost of collecting 500-item pages)."""
     found: list[Any] = []
-    async for items in iterate_pages(upstream, first, paginator, extract):
+    async for items in iterate_pages(upstream, first, paginator, extract, eager=True):
         found += items
     return found
 
 
 async def iterate_pages(
-    upstream: Upstream, first: PageRequest, paginator: Paginator, extract: Extract
+    upstream: Upstream,
+    first: PageRequest,
+    paginator: Paginator,
+    extract: Extract,
+    *,
+    eager: bool = False,
 ) -> AsyncIterator[list[Any]]:
-    """The items of each page, page by page."""
+    """The items of each page, page by page; ``eager`` for a caller that reads every page
+    (see :func:`gateway.pagination.paginate`)."""
 
     async def fetch(request: PageRequest) -> Page:
         return await fetch_page(upstream, request, extract)
 
     try:
         # Closed with this generator, not when collected: pages in flight are cancelled now.
-        async with aclosing(paginate(fetch, first, paginator)) as pages:
+        async with aclosing(paginate(fetch, first, paginator, eager=eager)) as pages:
             async for page in pages:
                 yield page.items
     except PaginationError as exc:

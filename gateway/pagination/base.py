@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
+from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
@@ -85,13 +86,17 @@ async def paginate(
     paginator: Paginator,
     *,
     max_pages: int = DEFAULT_MAX_PAGES,
+    eager: bool = False,
 ) -> AsyncGenerator[Page, None]:
     """Fetch pages from ``first`` on, as long as ``paginator`` asks for more, in order.
 
     When the paginator knows from the first page how many follow (:class:`KnowsRemaining`),
     those are fetched concurrently, at most ``MAX_IN_FLIGHT`` at a time, and each is yielded
-    as soon as it and every page before it arrived. Closing the generator early, or a failed
-    fetch, cancels and reaps every fetch still in flight.
+    as soon as it and every page before it arrived. Otherwise each page is asked for once the
+    one before it names it; ``eager`` (a caller that reads every page) asks for it before
+    handing back the page that names it, so the caller's work on a page overlaps the next
+    round trip instead of delaying it. Closing the generator early, or a failed fetch,
+    cancels and reaps every fetch still in flight.
 
     Raises ``PaginationError`` if the paginator asks for a page it already fetched (a vendor
     returning the same cursor forever) or for more than ``max_pages`` pages.
@@ -99,10 +104,9 @@ async def paginate(
     seen: set[PageRequest] = set()
     _admit(seen, [first], max_pages)
     page = await fetch(first)
-    yield page
-    request = paginator.next_request(page)
     rest = paginator.remaining(page) if isinstance(paginator, KnowsRemaining) else None
     if rest:
+        yield page
         # Refused up front: a total beyond the cap is not worth fetching the first pages of.
         _admit(seen, rest, max_pages)
         ahead = _Ahead(fetch, rest)
@@ -121,11 +125,45 @@ async def paginate(
         # After the last planned page the paginator still asks for more only if the total
         # grew meanwhile (its full last page reports a bigger one): go on page by page from
         # there so no item is lost.
-    while request is not None:
+        assert request is not None  # ``rest`` is not empty: the loop ran, and did not return
         _admit(seen, [request], max_pages)
         page = await fetch(request)
-        yield page
-        request = paginator.next_request(page)
+    # Closed with this generator, not when collected: a page asked for ahead is cancelled now.
+    following = _one_by_one(fetch, page, paginator, seen, max_pages, eager=eager)
+    async with aclosing(following) as pages:
+        async for each in pages:
+            yield each
+
+
+async def _one_by_one(
+    fetch: Fetch,
+    page: Page,
+    paginator: Paginator,
+    seen: set[PageRequest],
+    max_pages: int,
+    *,
+    eager: bool,
+) -> AsyncGenerator[Page, None]:
+    """``page`` (fetched, not yet handed back) and each page after it, one request at a time."""
+    upcoming: asyncio.Future[Page] | None = None
+    try:
+        while True:
+            request = paginator.next_request(page)
+            if request is not None:
+                _admit(seen, [request], max_pages)
+                if eager:
+                    upcoming = asyncio.ensure_future(fetch(request))
+            yield page
+            if request is None:
+                return
+            if upcoming is None:
+                page = await fetch(request)
+            else:
+                page, upcoming = await upcoming, None
+    finally:
+        if upcoming is not None:
+            upcoming.cancel()
+            await asyncio.gather(upcoming, return_exceptions=True)
 
 
 def _admit(seen: set[PageRequest], requests: list[PageRequest], max_pages: int) -> None:

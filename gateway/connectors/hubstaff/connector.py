@@ -235,7 +235,9 @@ class HubstaffConnector:
         )
         first = PageRequest(first.url, first.params + filters)
         found: list[ActivityPayload] = []
-        pages = iterate_pages(self._upstream, first, StartIdPaginator(), items_at("activities"))
+        pages = iterate_pages(
+            self._upstream, first, StartIdPaginator(), items_at("activities"), eager=True
+        )
         async for page in pages:
             found += page
             if spans is not None:
