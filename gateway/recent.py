@@ -30,7 +30,7 @@ async def recent_first(
     then, only if the merge still wants more, the rest.
 
     Without ``from`` the range is the whole lookback (a year), yet "the 50 latest" lie in
-    the last day or two. A source read whole (Toggl's report is unordered) or in windows
+    the last day or two. A source read whole (Toggl's report, sorted only once read) or in windows
     fetched concurrently (Hubstaff's 7-day activity windows, Clockify's 31-day reports)
     would spend a year's calls on them; the near listing is one window, and the merge
     closes this stream before the rest is asked for. The cost when it is not enough is
