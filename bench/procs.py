@@ -203,4 +203,21 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
+        f"calibration: {calibration() * 1000:.0f} ms for 10M iterations of a Python loop"
+    )
+
+
+def calibration(iterations: int = 10_000_000) -> float:
+    """Seconds a fixed pure-Python loop takes here (best of 3): machines of one model name
+    differ in speed (a shared VM), and every CPU figure above moves with it; this says by
+    how much when two reports are compared."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(iterations):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
