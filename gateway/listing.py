@@ -73,9 +73,9 @@ class SourceStream(Generic[T]):
     items: AsyncIterator[T]
     sorted_by: Callable[[T], Any] | None = None  # the coarse key the source sorts by, if any
     # May be read ahead of the merge (at most a page's worth) while the merge waits for
-    # another source: the listing reads the stream that far anyway (a range read whole, or
-    # in windows and pages it fetches regardless), so reading early costs no call, and the
-    # mapping and sorting happen while the event loop would otherwise wait for the network.
+    # another source: set where a client reads on that far anyway (service.py), so reading
+    # early costs no call it would not make, and the stream's mapping and sorting happen
+    # while the event loop would otherwise wait for the network.
     read_ahead: bool = False
 
 
@@ -264,7 +264,8 @@ class _Head(Generic[T]):
         self.failure = error
 
     def _next_group(self) -> None:
-        """Make the next group read the current one (or find the stream ended)."""
+        """Move on to the next group read (or find the stream ended), flagging the failure
+        that ended the stream after it, if one did."""
         if self.ahead:
             group, failure = self.ahead.popleft()
             self.ahead_items -= len(group)
