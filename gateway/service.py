@@ -109,12 +109,18 @@ class Gateway:
     continuations: ContinuationStore[Merge[TimeEntry]] = field(default_factory=ContinuationStore)
 
     def select(self, names: Sequence[str] | None) -> list[SourceRuntime]:
+        """The sources a listing reads (all of them for ``None``), each warmed (``Warms``):
+        every caller reads them next, so their first-call work starts before any request."""
         if names is None:
-            return list(self.sources.values())
-        unknown = [n for n in names if n not in self.sources]
-        if unknown:
-            raise UserInputError(f"unknown source(s): {', '.join(unknown)}")
-        return [self.sources[n] for n in dict.fromkeys(names)]
+            chosen = list(self.sources.values())
+        else:
+            unknown = [n for n in names if n not in self.sources]
+            if unknown:
+                raise UserInputError(f"unknown source(s): {', '.join(unknown)}")
+            chosen = [self.sources[n] for n in dict.fromkeys(names)]
+        for rt in chosen:
+            rt.warm()
+        return chosen
 
     async def time_entries(
         self, flt: TimeEntryFilter, *, first: int, after: str | None, order: Order
@@ -130,8 +136,6 @@ class Gateway:
             raise UserInputError("`from` is after `to`")
         after_key = decode_cursor(after) if after else None
         runtimes = self.select(flt.sources)
-        for rt in runtimes:
-            rt.warm()
         scope = self._scope(flt, order, runtimes)
         merged = None
         if after_key is not None:
@@ -275,7 +279,6 @@ class Gateway:
         the source: every parent's id is pushed down together (or filtered locally, as the
         connector can), and the entries are split per parent as they arrive."""
         rt = self.select([group.source])[0]
-        rt.warm()
         return await nested.time_entries_by_parent(
             rt,
             group,
@@ -309,8 +312,6 @@ class Gateway:
     ) -> Listing[Reference]:
         after_key = decode_cursor(after) if after else None
         runtimes = self.select(flt.sources)
-        for rt in runtimes:
-            rt.warm()
         outcomes = [SourceOutcome(rt.name) for rt in runtimes]
         results = await asyncio.gather(
             *(self._all_of(rt, kind, o) for rt, o in zip(runtimes, outcomes, strict=True))
