@@ -151,17 +151,21 @@ def embedded_project(
     return EmbeddedRef(linked, ID_AND_NAME | {"client_id"}, {Kind.CLIENT: client})
 
 
-def knows_no_client(entry: TimeEntry) -> bool:
-    """Whether ``entry``'s own record says its project has no client (a Clockify report row with
-    a project and ``clientId: ""``), so that its client is none without loading the project."""
+def client_via_project(entry: TimeEntry) -> bool:
+    """Whether ``entry``'s client is its project's client: it names a project but no client,
+    and its own record does not already say that project has none (a Clockify report row
+    with a project and ``clientId: ""``), which would make loading the project pointless."""
+    if entry.client_id or not entry.project_id:
+        return False
     project = entry.embedded.get(Kind.PROJECT)
-    return (
+    knows_none = (
         project is not None
         and isinstance(project.value, Project)
         and project.value.id == entry.project_id
         and "client_id" in project.holds
         and project.value.client_id is None
     )
+    return not knows_none
 
 
 Record = Reference | TimeEntry

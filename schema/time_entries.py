@@ -92,7 +92,7 @@ def _client_of(
     entry: models.TimeEntry, info: Info
 ) -> Reference | Awaitable[Reference | None] | None:
     ctx = info.context
-    if entry.client_id or not entry.project_id or models.knows_no_client(entry):
+    if not models.client_via_project(entry):
         return ctx.held_reference(Kind.CLIENT, entry, entry.client_id, info)
     project = ctx.reference(Kind.PROJECT, entry.source, entry.project_id, info)
     if not isawaitable(project):
@@ -173,12 +173,9 @@ async def _prefetch(
     for name, kind, attr in _LINKS:
         if name in selected:
             load[kind] = _choose(ctx, kind, attr, entries, needs(kind, selected[name]))
-    # An entry-level client without a client id comes through the (full) project, unless the
-    # entry's own record says that project has none.
+    # An entry-level client without a client id comes through the (full) project.
     via_project = (
-        [e for e in entries if e.project_id and not e.client_id and not models.knows_no_client(e)]
-        if "client" in selected
-        else []
+        [e for e in entries if models.client_via_project(e)] if "client" in selected else []
     )
     projects = load.get(Kind.PROJECT, []) + via_project
     wanted = {kind: _keys(load.get(kind, []), attr) for _, kind, attr in _LINKS[:2]}

@@ -82,7 +82,7 @@ def _global_id(record: Any, _: Any) -> str:
 
 def _client(entry: Any, ctx: Any) -> Any:
     # time_entries._client_of and _client_of_project, with every reference prefetched.
-    if entry.client_id or not entry.project_id or models.knows_no_client(entry):
+    if not models.client_via_project(entry):
         return _held(ctx, Kind.CLIENT, entry, entry.client_id)
     project = _reference(ctx, Kind.PROJECT, entry.source, entry.project_id)
     if not isinstance(project, models.Project):
@@ -120,7 +120,7 @@ _REF = (context.Context.reference, "4535b3877df2")
 _HELD = (context.Context.held_reference, "3bb3dfdf4b85")
 _RT = (sources._rt, "f515059735a0")
 _CLIENT_OF = (
-    (time_entries._client_of, "c330a788d19d"),
+    (time_entries._client_of, "32a3305da49f"),
     (time_entries._client_of_project, "431c9e838bbd"),
 )
 
