@@ -128,6 +128,11 @@ def pages(n: int, size: int) -> int:
     return max(1, math.ceil(n / size))
 
 
+def _with(lists: tuple[str, ...], unnamed: tuple[str, ...]) -> tuple[str, ...]:
+    """``lists`` plus those of ``unnamed`` (bench.truth) not already among them."""
+    return lists + tuple(u for u in unnamed if u not in lists)
+
+
 def _seconds(v: Vendor, calls: int, depth: int) -> float:
     if v.rate is not None and calls > v.rate:
         return (calls - v.rate) / v.rate + LATENCY
@@ -190,7 +195,7 @@ def dashboard(
     """The 50 newest entries: each vendor must list its entries from the 50th entry's day on
     (``recent`` of them), and name only those it contributes (``shown``). ``unnamed``: lists
     needed for entries that carry ids only, where no other entry names them (bench.truth)."""
-    lists = VENDORS[vendor].names + unnamed if shown else ()
+    lists = _with(VENDORS[vendor].names, unnamed) if shown else ()
     if vendor == "hustle":
         return Bound(0, 0.0, "no time data: no call", True)
     return entries_bound(vendor, recent, lists, cold=cold, window_pages=window_pages)
@@ -211,7 +216,7 @@ def deep(
     window_pages: list[int] | None = None,
     unnamed: tuple[str, ...] = (),
 ) -> Bound:
-    lists = VENDORS[vendor].deep_lists + tuple(u for u in unnamed if u == "users")
+    lists = _with(VENDORS[vendor].deep_lists, unnamed)
     return entries_bound(vendor, n, lists, cold=cold, window_pages=window_pages)
 
 
