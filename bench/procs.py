@@ -121,10 +121,8 @@ def simulators(
 
     def command(vendor: str, port: int) -> list[str]:
         if relaxed:
-            simulate = [sys.executable, "-m", "bench.simulate", vendor, str(port), str(latency_ms)]
-            return [*NICE, *simulate]
+            return [sys.executable, "-m", "bench.simulate", vendor, str(port), str(latency_ms)]
         return [
-            *NICE,
             *HOURGLASS,
             "simulate",
             vendor,
@@ -135,7 +133,8 @@ def simulators(
         ]
 
     probes = [
-        (v, command(v, p), f"http://127.0.0.1:{p}/_simulator/stats") for v, p in ports.items()
+        (v, [*NICE, *command(v, p)], f"http://127.0.0.1:{p}/_simulator/stats")
+        for v, p in ports.items()
     ]
     pids: dict[str, int] = {}
     with _all(probes, pids):
