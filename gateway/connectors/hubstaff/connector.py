@@ -198,14 +198,14 @@ class HubstaffConnector:
         activities: list[ActivityPayload],
         edge: datetime,
         filters: Params,
-        spans: mapping.SpanMemo | None = None,
+        spans: mapping.SpanMemo,
         *,
         forward: bool,
     ) -> list[ActivityPayload]:
         """Activities beyond ``edge`` continuing the sessions that reach it: a day at a time,
         only for the users concerned, and only while some such session still reaches on."""
         origin, history, found = edge, self._history_start(), []
-        users = (spans or mapping.SpanMemo()).users_at(activities, edge, ends=forward)
+        users = spans.users_at(activities, edge, ends=forward)
         # Mostly no session reaches the edge: then no pass over the batch's activities.
         pool = [a for a in activities if a["user_id"] in users] if users else []
         for _ in range(MAX_EDGE_STEPS):
@@ -224,10 +224,19 @@ class HubstaffConnector:
             pool = [a for a in pool + extra if a["user_id"] in users]
         return found
 
+    async def _sessions_around(self, window: Window, filters: Params) -> list[Session]:
+        """The sessions with an activity in ``window``, whole: followed past both its ends,
+        every page read into one memo (each activity's span is read once)."""
+        spans = mapping.SpanMemo()
+        activities = await self._activities(window, filters, spans)
+        activities += await self._follow(activities, window.stop, filters, spans, forward=True)
+        activities += await self._follow(activities, window.start, filters, spans, forward=False)
+        return mapping.sessions(activities, spans)
+
     async def _activities(
-        self, window: Window, filters: Params, spans: mapping.SpanMemo | None = None
+        self, window: Window, filters: Params, spans: mapping.SpanMemo
     ) -> list[ActivityPayload]:
-        """The window's activities, each page read into ``spans`` (if given) as it arrives:
+        """The window's activities, each page read into ``spans`` as it arrives:
         that work is done while the query's other pages are in flight, not after the last."""
         first = PageRequest(f"organizations/{self._org}/activities").with_params(
             **{"time_slot[start]": stamp(window.start), "time_slot[stop]": stamp(window.stop)},
@@ -240,8 +249,7 @@ class HubstaffConnector:
         )
         async for page in pages:
             found += page
-            if spans is not None:
-                spans.learn(page)
+            spans.learn(page)
         return found
 
     def _span(self, date_from: date | None, date_to: date | None) -> Window | None:
@@ -287,10 +295,7 @@ class HubstaffConnector:
             return None
         filters = _id_params("user_ids[]", frozenset({str(ref.user_id)}))
         self._check_budget(1)
-        activities = await self._activities(window, filters)
-        activities += await self._follow(activities, window.stop, filters, forward=True)
-        activities += await self._follow(activities, window.start, filters, forward=False)
-        for session in mapping.sessions(activities):
+        for session in await self._sessions_around(window, filters):
             if mapping.session_id(session) == native_id or is_provisional_match(native_id, session):
                 return mapping.time_entry(self.source, session)
         return None
@@ -432,13 +437,11 @@ class HubstaffConnector:
         window = Window(floor_slot(start), ceil_slot(min(end, start + ACTIVITY_WINDOW)))
         filters = _id_params("user_ids[]", frozenset({user_id}))
         try:
-            activities = await self._activities(window, filters)
-            activities += await self._follow(activities, window.stop, filters, forward=True)
-            activities += await self._follow(activities, window.start, filters, forward=False)
+            found = await self._sessions_around(window, filters)
         except errors.UpstreamError:
             log.warning("source %r: manual time written, reading it back failed", self.source)
-            activities = []
-        for session in mapping.sessions(activities):
+            found = []
+        for session in found:
             if session.start <= start < session.end:
                 return mapping.time_entry(self.source, session)
         # Hubstaff may take minutes to show new time: answer with what was written, under an
