@@ -83,6 +83,15 @@ def test_time_entry(raw: Any, zone: ZoneInfo, expected: tuple[date, int, bool]) 
     assert e.end is None if e.running else e.end == datetime(2026, 3, 20, 1, tzinfo=UTC)
 
 
+@pytest.mark.parametrize(
+    "to_entry",
+    [pytest.param(mapping.time_entry, id="api"), pytest.param(mapping.report_entry, id="report")],
+)
+def test_an_entry_without_a_start_is_refused_with_a_clear_error(to_entry: Any) -> None:
+    with pytest.raises(ValueError, match="a Clockify time entry without a start"):
+        to_entry("ck", entry(start=None), UTC_ZONE, NOW)
+
+
 def test_report_entry_has_integer_seconds_and_client() -> None:
     raw = {
         "_id": "r1",

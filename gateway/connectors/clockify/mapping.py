@@ -89,7 +89,8 @@ def start_of(raw: TimeEntryPayload | ReportEntryPayload) -> datetime:
     """An entry's start, reading ``timeInterval.start`` alone: what a listing sorts rows by
     before it maps them. Parsed, not compared as text: offsets may differ from row to row."""
     start = parse_datetime(raw["timeInterval"]["start"])
-    assert start is not None  # every Clockify entry has a start
+    if start is None:  # every Clockify entry has one: a vendor answer without it is garbage
+        raise ValueError("a Clockify time entry without a start")
     return start
 
 
@@ -254,8 +255,7 @@ def create_body(
 def update_body(current: TimeEntryPayload, draft: TimeEntryDraft) -> dict[str, Any]:
     """``PUT`` replaces the whole entry, so unset draft fields are filled from ``current``."""
     interval = current["timeInterval"]
-    start = draft.start or parse_datetime(interval["start"])
-    assert start is not None
+    start = draft.start or start_of(current)
     end = _end(draft, start) or parse_datetime(interval.get("end"))
     body: dict[str, Any] = {
         "start": instant(start),
