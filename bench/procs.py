@@ -30,6 +30,7 @@ HOURGLASS = [sys.executable, "-m", "gateway.cli"]
 # machine; on this shared 2-core one they run at a lower priority, so their CPU delays the
 # gateway's only when the gateway leaves a core idle (their answers still take the latency).
 NICE = ["nice", "-n", "10"]
+CALIBRATION_LOOP = 10_000_000  # iterations of ``calibration``'s loop
 VENDORS = ("harvest", "hubstaff", "hubplanner", "hustle", "toggl", "clockify", "everhour")
 
 
@@ -204,19 +205,20 @@ def machine() -> str:
         pass
     return (
         f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
-        f"calibration: {calibration() * 1000:.0f} ms for 10M iterations of a Python loop"
+        f"calibration: {calibration() * 1000:.0f} ms for {CALIBRATION_LOOP // 10**6}M iterations "
+        "of a Python loop"
     )
 
 
-def calibration(iterations: int = 10_000_000) -> float:
+def calibration() -> float:
     """Seconds a fixed pure-Python loop takes here (best of 3): machines of one model name
-    differ in speed (a shared VM), and every CPU figure above moves with it; this says by
-    how much when two reports are compared."""
+    differ in speed (a shared VM), and every CPU figure of a report moves with it; this says
+    by how much when two reports are compared."""
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
         total = 0
-        for i in range(iterations):
+        for i in range(CALIBRATION_LOOP):
             total += i
         best = min(best, time.perf_counter() - started)
     return best
