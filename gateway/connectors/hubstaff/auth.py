@@ -182,9 +182,8 @@ class RotatingTokenProvider:
     async def token(self) -> str:
         if self._dead is not None:
             raise errors.UpstreamAuthError(self.source, self._dead)
-        current = self._current
-        if current is not None and current.access_token and self._fresh(current):
-            return current.access_token
+        if (access := self._held()) is not None:
+            return access
         # A chain the store refused to write (``_unsaved`` with a fresh ``_current``) is not
         # retried here: the failure is most likely not transient (permissions, a full disk),
         # it was logged at ERROR, and the next refresh writes it before its refresh token is
@@ -200,9 +199,7 @@ class RotatingTokenProvider:
         about to call Hubstaff sends the token request before its other vendors' requests
         rather than after them, so its answer is not queued behind theirs. A failure is
         kept for the ``token`` call that waits for it."""
-        current = self._current
-        fresh = current is not None and current.access_token and self._fresh(current)
-        if self._dead is None and not fresh and self._flight is None:
+        if self._dead is None and self._held() is None and self._flight is None:
             self._flight = self._start()
 
     async def rejected(self, token: str) -> None:
@@ -227,6 +224,11 @@ class RotatingTokenProvider:
         never cancelled: that could lose the chain). The provider stays usable."""
         if self._refreshing is not None:
             await asyncio.wait([self._refreshing])
+
+    def _held(self) -> str | None:
+        """The access token in hand, if it is fresh enough to use."""
+        current = self._current
+        return current.access_token if current is not None and self._fresh(current) else None
 
     def _fresh(self, token: StoredToken) -> bool:
         if not token.access_token or token.access_token == self._rejected:
