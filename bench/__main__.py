@@ -27,9 +27,9 @@ Every figure is the median of {runs} run(s). Each vendor's simulator runs as its
 (`hourglass simulate VENDOR --port P --latency-ms {latency}`, its documented rate limits on):
 every answer takes {latency} ms from the request's arrival, the simulator's own work inside it,
 and the simulators run at a lower CPU priority (`nice -n 10`), since they stand in for vendors'
-servers, whose work is not done on the gateway's machine (on these 2 cores, at equal priority,
-their bursts made the cold month ~10% slower: 1.07 s against 0.95 s, median of 6 each); the
-gateway runs as its own process (`hourglass serve --config <generated toml>` whose
+servers, whose work is not done on the gateway's machine (on a 2-core machine, at equal
+priority, their bursts made the cold month ~10% slower: 1.07 s against 0.95 s, median of 6
+each); the gateway runs as its own process (`hourglass serve --config <generated toml>` whose
 `[[sources]]` point at the simulators); the bench process speaks GraphQL over HTTP to it.
 Upstream calls are read from each simulator's `GET /_simulator/stats`.
 
@@ -46,15 +46,17 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
   vendor holds for the question (the simulators' data as returned). Hubstaff's pages hold
   activities and Toggl's report pages hold rows (entries grouped), not entries: those pages
   are counted by walking the question's range once through the simulator's own API at the
-  largest page, in the fewest windows the API allows (`bench/truth.py`, untimed, counters
-  reset afterwards). A bound marked `>=` is a floor (the exact minimum was not derived).
+  largest page, in the fewest windows the API allows; Clockify's running timers (ids only)
+  are checked the same way against the report rows of the range, for names no row carries
+  (`bench/truth.py`, untimed, counters reset afterwards). A bound marked `>=` is a floor (the
+  exact minimum was not derived).
 - **Throughput** (scenario 4) runs against simulators with their rate limits lifted
   (`bench/simulate.py`, same {latency} ms latency; also Toggl's hourly quota), since at the
-  documented limits the warm dashboard measures Toggl's 1 request/s, not Hourglass: the cold
-  and warm rows above are that run at the documented limits. The load generator is a separate
-  process (`bench/load.py`: aiohttp, keep-alive, N workers, 1 s warm-up then {seconds:.0f} s); the
-  bare endpoint (`bench/bare.py`) is FastAPI under the same uvicorn settings answering the
-  exact JSON the gateway returned.
+  documented limits the warm dashboard measures Toggl's 1 request/s, not Hourglass: the cold,
+  warm and cached rows above are that run at the documented limits. The load generator is a
+  separate process (`bench/load.py`: aiohttp, keep-alive, N workers, 1 s warm-up then
+  {seconds:.0f} s); the bare endpoint (`bench/bare.py`) is FastAPI under the same uvicorn
+  settings answering the exact JSON the gateway returned.
 - {stack}
 """
 
