@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import AsyncGenerator, Awaitable, Callable, Iterable, Mapping
-from contextlib import aclosing
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, runtime_checkable
 
@@ -128,23 +127,7 @@ async def paginate(
         assert request is not None  # ``rest`` is not empty: the loop ran, and did not return
         _admit(seen, [request], max_pages)
         page = await fetch(request)
-    # Closed with this generator, not when collected: a page asked for ahead is cancelled now.
-    following = _one_by_one(fetch, page, paginator, seen, max_pages, eager=eager)
-    async with aclosing(following) as pages:
-        async for each in pages:
-            yield each
-
-
-async def _one_by_one(
-    fetch: Fetch,
-    page: Page,
-    paginator: Paginator,
-    seen: set[PageRequest],
-    max_pages: int,
-    *,
-    eager: bool,
-) -> AsyncGenerator[Page, None]:
-    """``page`` (fetched, not yet handed back) and each page after it, one request at a time."""
+    # ``page`` is fetched and not yet handed back; from here on, one request at a time.
     upcoming: asyncio.Future[Page] | None = None
     try:
         while True:
@@ -161,7 +144,7 @@ async def _one_by_one(
             else:
                 page, upcoming = await upcoming, None
     finally:
-        if upcoming is not None:
+        if upcoming is not None:  # closed early: the page asked for ahead is not wanted
             upcoming.cancel()
             await asyncio.gather(upcoming, return_exceptions=True)
 
