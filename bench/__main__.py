@@ -35,7 +35,7 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
 
 - **Cold**: every simulator reset (`POST /_simulator/reset`: counters, rate windows, tokens)
   and a fresh gateway process (empty caches, no tokens). **Warm**: the same query again on
-  that process, once every vendor's rate window has passed, with `Cache-Control: no-cache`
+  that process, once the one-second rate windows have passed, with `Cache-Control: no-cache`
   (the response cache bypassed); its calls are the counters' difference around it. The warm
   minimum re-reads the entries (they change) but no reference list (cached). **Cached**: the
   same query once more, as any client sends it: the response cache answers within its
