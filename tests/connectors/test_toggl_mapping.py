@@ -72,6 +72,14 @@ def test_time_entry(overrides: dict[str, Any], check: Any) -> None:
     assert check(mapping.time_entry("t", entry(**overrides), NOW))  # type: ignore[arg-type]
 
 
+def report_entries(row: Any, tag_names: dict[int, str]) -> list[Any]:
+    """A row's entries as the connector maps them: every item, with the start read first."""
+    return [
+        mapping.report_entry("t", row, item, start, tag_names, NOW)
+        for start, item in mapping.report_starts(row)
+    ]
+
+
 def test_a_report_row_is_flattened_into_one_entry_per_item() -> None:
     row = {
         "user_id": 9, "username": "Aiko", "project_id": 5, "task_id": None, "description": "Review",
@@ -81,7 +89,7 @@ def test_a_report_row_is_flattened_into_one_entry_per_item() -> None:
             {"id": 12, "seconds": -1, "start": "2026-01-15T09:00:00Z", "stop": None, "at": "2026-01-15T09:00:00Z"},
         ],
     }
-    first, second = mapping.report_entries("t", row, {1: "meeting", 2: "review"}, NOW)  # type: ignore[arg-type]
+    first, second = report_entries(row, {1: "meeting", 2: "review"})
     assert (first.id, second.id) == ("11", "12")
     for e in (first, second):
         assert (e.user_id, e.project_id, e.description, e.billable) == ("9", "5", "Review", False)
@@ -92,7 +100,7 @@ def test_a_report_row_is_flattened_into_one_entry_per_item() -> None:
 
 
 def test_a_row_without_entries_gives_none() -> None:
-    assert mapping.report_entries("t", {"user_id": 1, "time_entries": []}, {}, NOW) == []  # type: ignore[typeddict-item]
+    assert report_entries({"user_id": 1, "time_entries": []}, {}) == []
 
 
 @pytest.mark.parametrize(

@@ -130,21 +130,10 @@ def time_entry(source: str, raw: TimeEntryPayload, now: datetime) -> TimeEntry:
     )
 
 
-def report_entries(
-    source: str, row: ReportRowPayload, tag_names: Mapping[int, str], now: datetime
-) -> list[TimeEntry]:
-    """One Reports API row -> one entry per item of ``time_entries``, sharing the row's attributes.
-
-    ``raw`` of each entry is the row's attributes with that one item's fields on top.
-    """
-    return [
-        report_entry(source, row, item, start, tag_names, now) for start, item in report_starts(row)
-    ]
-
-
 def report_starts(row: ReportRowPayload) -> list[tuple[datetime, ReportEntryPayload]]:
-    """Each item of a Reports API row with its start, reading nothing else: what a listing
-    sorts the items of a report by before it maps them (``report_entry``)."""
+    """Each item of a Reports API row (one entry per item of ``time_entries``) with its start,
+    reading nothing else: what a listing sorts the items of a report by before it maps them
+    (``report_entry``)."""
     return [(_start(item.get("start")), item) for item in row.get("time_entries") or ()]
 
 
@@ -156,7 +145,8 @@ def report_entry(
     tag_names: Mapping[int, str],
     now: datetime,
 ) -> TimeEntry:
-    """One item of ``row`` (its ``start`` as ``report_starts`` read it) as an entry."""
+    """One item of ``row`` (its ``start`` as ``report_starts`` read it) as an entry sharing the
+    row's attributes: its ``raw`` is the row's attributes with that item's fields on top."""
     shared = {k: v for k, v in row.items() if k != "time_entries"}
     running = item.get("seconds", 0) < 0
     return TimeEntry(
