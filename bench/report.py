@@ -14,7 +14,7 @@ from bench.scenarios import Measured, cold_and_warm, scenarios
 @dataclass
 class Row:
     scenario: str
-    phase: str  # cold | warm
+    phase: str  # cold | warm | cached
     calls: int
     bound: bounds.Bound
     seconds: float  # median wall time
