@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from bench import bounds
 from gateway.connectors import clockify, hubplanner, hubstaff
 from gateway.connectors.base import ConnectorContext, TimeEntryQuery
 from gateway.connectors.clockify import plan
@@ -107,7 +108,7 @@ async def clockify_month(strategy: plan.Strategy | None) -> Figure:
     # and the running call never lose to a fan-out: no users walk); the critical path is the
     # first page (it tells how many there are), then the rest at once, 40 ms each. The
     # fan-out: users, then 40 at once.
-    pages = -(-len(found) // 1000)
+    pages = bounds.pages(len(found), 1000)
     bound_calls = pages + 1 if chosen == "report" else 1 + 40
     bound_time = 0.04 * min(pages, 2) if chosen == "report" else 0.04 * 2
     return Figure(
