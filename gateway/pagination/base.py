@@ -136,6 +136,9 @@ async def paginate(
                 _admit(seen, [request], max_pages)
                 if eager:
                     upcoming = asyncio.ensure_future(fetch(request))
+                    # A task runs only when this one yields to the loop: let it put the request
+                    # on the wire now, not after the caller's work on this page.
+                    await asyncio.sleep(0)
             yield page
             if request is None:
                 return

@@ -80,3 +80,15 @@ async def test_a_page_named_twice_is_refused_before_it_is_asked_for() -> None:
     with pytest.raises(PaginationError):
         await read(vendor, Chain(loop_to=2), eager=True)
     assert vendor.log.count("ask 2") == 1
+
+
+async def test_the_next_page_is_asked_for_before_a_caller_that_never_yields_gets_this_one() -> None:
+    # A caller mapping a page is synchronous work: the request for the next page must already
+    # be on its way when the caller gets the page, not wait until the caller next awaits.
+    vendor = Vendor([])
+    async with aclosing(
+        paginate(vendor.fetch, PageRequest("/pages"), Chain(), eager=True)
+    ) as pages:
+        async for page in pages:
+            vendor.log.append(f"used {page.items[0]}")
+    assert vendor.log[:3] == ["ask 1", "ask 2", "used 1"]
