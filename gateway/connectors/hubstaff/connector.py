@@ -28,9 +28,10 @@ import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from operator import itemgetter
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -159,21 +160,30 @@ class HubstaffConnector:
         )
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
         batches = _plan(span, ceil_slot(days_end), latest=query.limit is not None)
-        async for session in self._sessions(span, batches, filters):
-            yield mapping.time_entry(self.source, session)
+        async for entry in self._entries(span, batches, filters):
+            yield entry
 
-    async def _sessions(
+    async def _entries(
         self, span: Window, batches: list[list[Window]], filters: Params
-    ) -> AsyncIterator[Session]:
-        """Sessions overlapping ``span`` and starting before its end, newest first, read from
-        ``batches`` (windows tiling ``span``, newest first)."""
+    ) -> AsyncIterator[TimeEntry]:
+        """Entries of the sessions overlapping ``span`` and starting before its end, newest
+        first, read from ``batches`` (windows tiling ``span``, newest first).
+
+        Each window's sessions are chained, and those touching neither of its edges mapped, as
+        its last page arrives, while the other windows' pages are in flight (``_window``). What
+        is left once a batch is in is chaining again the sessions at a window's edge with the
+        activities carried and followed. A window that cannot be read alone (``seen`` is None
+        from then on) has the batch chained at once, as every batch was before."""
         carry: list[ActivityPayload] = []  # sessions that may continue into the next batch
         spans = mapping.SpanMemo()
+        seen: set[int] | None = set()  # the ids read so far, none read twice
         for number, batch in enumerate(batches):
             last = number == len(batches) - 1
             self._check_budget(len(batch))
-            fetched = await asyncio.gather(*(self._activities(w, filters, spans) for w in batch))
-            activities = carry + [a for page in fetched for a in page]
+            parts = await asyncio.gather(*(self._window(w, filters, spans, seen) for w in batch))
+            if seen is not None and any(p.sessions is None for p in parts):
+                seen = None
+            activities = carry + _edge_activities(parts, whole=seen is None)
             edges = [(span.stop, True)] if number == 0 else []
             edges += [(span.start, False)] if last else []
             followed = await asyncio.gather(
@@ -182,6 +192,8 @@ class HubstaffConnector:
                     for edge, fwd in edges
                 )
             )
+            if seen is not None and not _beyond(followed, edges, spans, seen):
+                seen, activities = None, carry + _edge_activities(parts, whole=True)
             activities += [a for extra in followed for a in extra]
             whole = [
                 s
@@ -190,8 +202,27 @@ class HubstaffConnector:
             ]
             ready, carried = (whole, []) if last else split_at(whole, batch[-1].start)
             carry = [a for s in carried for a in s.activities]
-            for session in sorted(ready, key=by_start, reverse=True):
-                yield session
+            entries = [(by_start(s), mapping.time_entry(self.source, s, spans)) for s in ready]
+            entries += [e for p in parts for e in p.entries] if seen is not None else []
+            entries.sort(key=itemgetter(0), reverse=True)
+            for _, entry in entries:
+                yield entry
+
+    async def _window(
+        self, window: Window, filters: Params, spans: mapping.SpanMemo, seen: set[int] | None
+    ) -> _Part:
+        """A window's activities, and as soon as they are in, its sessions chained and those
+        that are whole mapped (unless a window before could not be read alone)."""
+        activities = await self._activities(window, filters, spans)
+        if seen is None:
+            return _Part(activities, None, [])
+        ids = {a["id"] for a in activities}
+        chained = mapping.window_sessions(activities, spans, window.start, window.stop)
+        if chained is None or not ids.isdisjoint(seen):
+            return _Part(activities, None, [])
+        seen |= ids
+        entries = [(by_start(s), mapping.time_entry(self.source, s, spans)) for s in chained.inner]
+        return _Part(activities, chained, entries)
 
     async def _follow(
         self,
@@ -575,6 +606,40 @@ def _whole_days(span: Window, days_end: datetime) -> list[Window]:
     cut = windows(Window(span.start, days_end), ACTIVITY_WINDOW)
     by_day = [Window(w.start, min(w.stop, span.stop)) for w in cut if w.start < span.stop]
     return by_day if len(by_day) <= len(from_now) else from_now
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one window gave: its activities and, when it could be read alone, its sessions
+    and the entries of those that are whole, each with its place in the output order."""
+
+    activities: list[ActivityPayload]
+    sessions: mapping.WindowSessions | None
+    entries: list[tuple[tuple[datetime, int], TimeEntry]]
+
+
+def _edge_activities(parts: Sequence[_Part], *, whole: bool) -> list[ActivityPayload]:
+    """The activities still to chain: of the sessions at the windows' edges, or (``whole``)
+    every one."""
+    if whole:
+        return [a for p in parts for a in p.activities]
+    return [a for p in parts if p.sessions for s in p.sessions.edges for a in s.activities]
+
+
+def _beyond(
+    followed: Sequence[list[ActivityPayload]],
+    edges: Sequence[tuple[datetime, bool]],
+    spans: mapping.SpanMemo,
+    seen: set[int],
+) -> bool:
+    """Do the followed activities all lie past their edge, none a copy of one in the windows?
+    Then the windows' inner sessions cannot chain with them."""
+    for extra, (edge, forward) in zip(followed, edges, strict=True):
+        for raw in extra:
+            start, end = spans(raw)
+            if raw["id"] in seen or (start < edge if forward else end > edge):
+                return False
+    return True
 
 
 def _id_params(name: str, ids: Iterable[str] | None) -> Params:

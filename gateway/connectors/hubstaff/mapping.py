@@ -9,11 +9,11 @@ the user and the activity's slot, so the session can be found again by id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
-from typing import Any, Literal, NamedTuple
+from typing import Any, NamedTuple
 
 from gateway.connectors.hubstaff.payloads import (
     ActivityPayload,
@@ -155,6 +155,19 @@ class SpanMemo:
             if (known(raw["id"]) or self.row(raw))[2][side] == edge
         }
 
+    def stamp(self, text: str | None) -> datetime | None:
+        """``parse_datetime(text)``, each text parsed once per query (a session's id reads its
+        first slot's text, mostly parsed already as that activity's start)."""
+        if not text:
+            return None
+        known = self._stamps.get(text)
+        if known is None:
+            parsed = parse_datetime(text)
+            if parsed is None:
+                return None
+            known = self._stamps[text] = parsed
+        return known
+
     def learn(self, activities: Iterable[ActivityPayload]) -> None:
         """Read the rows of the ``activities`` not read yet. One that cannot be read is left
         to fail where it is used, as it did before pages were read ahead: a page's arrival
@@ -227,24 +240,72 @@ def sessions(activities: Iterable[ActivityPayload], memo: SpanMemo | None = None
     """Merge activities into sessions (duplicates by id are read once), ordered by start.
 
     ``memo`` may be the :class:`SpanMemo` shared by the calls for one query."""
-    rows = (memo or SpanMemo()).rows(activities)
+    return _chain(_sorted_rows(activities, memo or SpanMemo()))[0]
+
+
+class WindowSessions(NamedTuple):
+    """One fetch window's sessions, chained from its own activities: ``inner`` ones touch
+    neither of its edges and are whole; ``edges`` start at its start or end at its stop, and
+    may go on into the neighbouring window."""
+
+    inner: list[Session]
+    edges: list[Session]
+
+
+def window_sessions(
+    activities: Iterable[ActivityPayload], memo: SpanMemo, start: datetime, stop: datetime
+) -> WindowSessions | None:
+    """The sessions of a window ``[start, stop)``'s activities, or ``None`` where reading it
+    alone could chain them otherwise than reading every window at once.
+
+    Chaining compares each activity with the previous one of its group in time order. When
+    every activity lies within the window and none overlaps the one before it in its group,
+    the only comparison another window adds is at a shared edge, between sessions that touch
+    it; and any set of whole sessions chains again as it did. A vendor that sends an activity
+    outside the range asked for, or overlapping ones, gets ``None``: read everything at once."""
+    rows = _sorted_rows(activities, memo)
+    if rows and (rows[0][0][0] < start or rows[-1][0][0] >= stop):
+        return None
+    found, overlapping = _chain(rows)
+    if overlapping:
+        return None
+    inner: list[Session] = []
+    edges: list[Session] = []
+    for session in found:
+        if session.end > stop:
+            return None
+        (edges if session.start == start or session.end == stop else inner).append(session)
+    return WindowSessions(inner, edges)
+
+
+def _sorted_rows(activities: Iterable[ActivityPayload], memo: SpanMemo) -> list[_Row]:
+    rows = memo.rows(activities)
     # In time order rather than by group first: each group's activities still come in the
     # order (start, end, id) that chains them, and pages come in id order, which is about
     # time order, so the sort mostly merges runs that are already in order.
     rows.sort(key=itemgetter(0))
+    return rows
+
+
+def _chain(rows: list[_Row]) -> tuple[list[Session], bool]:
+    """Sessions of time-ordered rows, ordered by start, and whether an activity began before
+    the one before it in its group ended (an overlap; Hubstaff's slots never do)."""
     runs: list[_Run] = []
     open_runs: dict[_Group, _Run] = {}
+    overlapping = False
     for _, group, (begins, ends), raw in rows:
         run = open_runs.get(group)
         if run is not None and run.end == begins:
             run.activities.append(raw)
             run.end = ends
         else:
+            # A group's open run ends where its latest activity ends.
+            overlapping = overlapping or (run is not None and run.end > begins)
             run = open_runs[group] = _Run([raw], begins, ends)
             runs.append(run)
     out = [Session(tuple(r.activities), r.start, r.end) for r in runs]
     out.sort(key=lambda s: (s.start, s.activities[0]["id"]))  # nearly in order already
-    return out
+    return out, overlapping
 
 
 class SessionRef(NamedTuple):
@@ -255,9 +316,9 @@ class SessionRef(NamedTuple):
     slot: datetime
 
 
-def session_id(session: Session) -> str:
+def session_id(session: Session, memo: SpanMemo | None = None) -> str:
     first = session.first
-    slot = parse_datetime(first.get("time_slot")) or session.start
+    slot = (memo or SpanMemo()).stamp(first.get("time_slot")) or session.start
     return f"{first['id']}.{first['user_id']}.{int(slot.timestamp())}"
 
 
@@ -269,43 +330,50 @@ def parse_session_id(native_id: str) -> SessionRef | None:
     return SessionRef(activity_id, user_id, datetime.fromtimestamp(slot, UTC))
 
 
-def time_entry(source: str, session: Session) -> TimeEntry:
+def time_entry(source: str, session: Session, memo: SpanMemo | None = None) -> TimeEntry:
     """A session as a time entry: it counts for its first activity's (organization) day and
-    is billable only if all of its activities are."""
+    is billable only if all of its activities are. ``memo`` is the query's, whose timestamp
+    texts are parsed already."""
     acts = session.activities
     first = session.first
+    stamps = memo or SpanMemo()
+    tracked, billable, created, updated = 0, True, [], []
+    for raw in acts:  # one pass for what four would read
+        tracked += raw.get("tracked", 0)
+        billable = billable and bool(raw.get("billable", False))
+        if text := raw.get("created_at"):
+            created.append(text)
+        if text := raw.get("updated_at"):
+            updated.append(text)
     return TimeEntry(
         source=source,
-        id=session_id(session),
+        id=session_id(session, stamps),
         date=parse_date(first["date"]) if first.get("date") else session.start.date(),
-        duration_seconds=sum(a.get("tracked", 0) for a in acts),
+        duration_seconds=tracked,
         start=session.start,
         end=session.end,
         running=False,
-        billable=all(a.get("billable", False) for a in acts),
+        billable=billable,
         user_id=str(first["user_id"]),
         project_id=_id(first.get("project_id")),
         task_id=_id(first.get("task_id")),
-        created_at=_extreme(acts, "created_at", latest=False),
-        updated_at=_extreme(acts, "updated_at", latest=True),
+        created_at=_extreme(created, stamps, latest=False),
+        updated_at=_extreme(updated, stamps, latest=True),
         raw={"activities": list(acts)},
     )
 
 
-def _extreme(
-    acts: Sequence[ActivityPayload], key: Literal["created_at", "updated_at"], *, latest: bool
-) -> datetime | None:
-    """The earliest (or latest) of the activities' timestamps, parsing one instead of each.
+def _extreme(texts: list[str], stamps: SpanMemo, *, latest: bool) -> datetime | None:
+    """The earliest (or latest) of timestamp texts, parsing one instead of each.
 
     Hubstaff writes them all alike (``2026-03-20T10:00:00Z``): texts of one length ending in
     ``Z`` order as the instants do. Any other mix is parsed one by one."""
-    texts: list[str] = [t for a in acts if (t := a.get(key))]
     if not texts:
         return None
     size = len(texts[0])
     if all(len(t) == size and t[-1] == "Z" for t in texts):
-        return parse_datetime(max(texts) if latest else min(texts))
-    parsed = [t for t in map(parse_datetime, texts) if t is not None]
+        return stamps.stamp(max(texts) if latest else min(texts))
+    parsed = [t for t in map(stamps.stamp, texts) if t is not None]
     return (max(parsed) if latest else min(parsed)) if parsed else None
 
 
