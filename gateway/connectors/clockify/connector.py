@@ -225,15 +225,25 @@ class ClockifyConnector(ClockifyWrites):
         if timers:
             names = mapping.names_from(self.source, rows.values(), timers)
             timers = [mapping.with_names(e, names) for e in timers]
-        found = [self._pending(mapping.report_entry, raw, i, now) for i, raw in rows.items()]
+        memo = mapping.ReportMemo(self.source)
+        found = [
+            self._pending(mapping.report_entry, raw, i, now, memo=memo) for i, raw in rows.items()
+        ]
         return found + [_mapped(e) for e in timers]
 
     def _pending(
-        self, to_entry: Callable[..., TimeEntry], raw: Any, native_id: str, now: datetime
+        self,
+        to_entry: Callable[..., TimeEntry],
+        raw: Any,
+        native_id: str,
+        now: datetime,
+        **options: Any,
     ) -> _Pending:
-        """``raw`` keyed by its start and id, and mapped by ``to_entry`` only when read."""
+        """``raw`` keyed by its start and id, and mapped by ``to_entry`` (given ``options``)
+        only when read."""
         start = mapping.start_of(raw)
-        return (start, native_id), partial(to_entry, self.source, raw, self._zone, now, start=start)
+        to_domain = partial(to_entry, self.source, raw, self._zone, now, start=start, **options)
+        return (start, native_id), to_domain
 
     async def _running(self, query: TimeEntryQuery) -> list[TimeEntry]:
         raws = await self._walk(f"{self._ws}/time-entries/status/in-progress", _LIST)
