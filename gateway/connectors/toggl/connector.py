@@ -157,9 +157,10 @@ class TogglConnector:
             first = PageRequest(self._reports, method="POST").with_json(body)
             pages = iterate_items(self._upstream, first, HeaderCursorPaginator(), _bare_list)
             rows.extend([row async for row in pages])
-        now = self._now()
+        now, memo = self._now(), mapping.RowMemo(self.source, tags)
+        to_entry = mapping.report_entry
         pending: list[_Pending] = [
-            (start, partial(self._map, mapping.report_entry, row, item, start, tags, now))
+            (start, partial(self._read, to_entry, self.source, row, item, start, tags, now, memo))
             for row in rows
             for start, item in self._read(mapping.report_starts, row)
         ]
