@@ -65,9 +65,9 @@ class HarvestConnector:
         return self._entries(first)
 
     async def _entries(self, first: PageRequest) -> AsyncIterator[TimeEntry]:
-        extract = items_at("time_entries")
+        extract, memo = items_at("time_entries"), mapping.EntryMemo()
         async for raw in iterate_items(self._upstream, first, PageNumberPaginator(), extract):
-            yield mapping.time_entry(self.source, raw, self._zone)
+            yield mapping.time_entry(self.source, raw, self._zone, None, memo)
 
     async def references(self, kind: Kind) -> AsyncIterator[Reference]:
         path, key, to_domain = _REFERENCES[kind]

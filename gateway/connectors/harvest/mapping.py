@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from gateway.connectors.embedding import Named, embedded_refs
@@ -85,22 +85,57 @@ def task(source: str, raw: TaskPayload) -> Task:
     )
 
 
+class EntryMemo:
+    """What the entries of one listing repeat, read once: a month's ~1,000 entries fall on ~20
+    days, their ~2,000 wall-clock times take ~600 texts (each day's ~1,400 pairs in a zone are
+    converted once), and an entry's ``updated_at`` is mostly its ``created_at``. Conversions
+    are kept per zone: one memo may serve entries read in different zones."""
+
+    def __init__(self) -> None:
+        self._days: dict[str, date] = {}
+        self._clocks: dict[str | None, time | None] = {}
+        self._local: dict[tuple[date, time, ZoneInfo], datetime] = {}
+        self._stamps: dict[str | None, datetime | None] = {}
+
+    def day(self, text: str) -> date:
+        found = self._days.get(text)
+        if found is None:
+            found = self._days[text] = parse_date(text)
+        return found
+
+    def clock(self, text: str | None) -> time | None:
+        if text not in self._clocks:
+            self._clocks[text] = parse_wall_clock(text)
+        return self._clocks[text]
+
+    def local(self, day: date, wall: time, zone: ZoneInfo) -> datetime:
+        found = self._local.get((day, wall, zone))
+        if found is None:
+            found = self._local[day, wall, zone] = local_to_utc(day, wall, zone)
+        return found
+
+    def instant(self, text: str | None) -> datetime | None:
+        if text not in self._stamps:
+            self._stamps[text] = parse_datetime(text)
+        return self._stamps[text]
+
+
 def time_entry(
-    source: str, raw: TimeEntryPayload, zone: ZoneInfo, now: datetime | None = None
+    source: str,
+    raw: TimeEntryPayload,
+    zone: ZoneInfo,
+    now: datetime | None = None,
+    memo: EntryMemo | None = None,
 ) -> TimeEntry:
     """``hours`` is the duration (it already includes a running timer); ``started_time`` and
     ``ended_time`` are wall-clock times in the account's zone, present only on accounts that
-    track timestamps."""
-    day = parse_date(raw["spent_date"])
+    track timestamps. ``memo``: the listing's, when it maps many entries."""
+    memo = memo or EntryMemo()
+    day = memo.day(raw["spent_date"])
     running = bool(raw.get("is_running"))
-    started, ended = (
-        parse_wall_clock(raw.get("started_time")),
-        parse_wall_clock(raw.get("ended_time")),
-    )
-    start = (
-        local_to_utc(day, started, zone) if started else parse_datetime(raw.get("timer_started_at"))
-    )
-    end = local_to_utc(day, ended, zone) if ended and not running else None
+    started, ended = memo.clock(raw.get("started_time")), memo.clock(raw.get("ended_time"))
+    start = memo.local(day, started, zone) if started else memo.instant(raw.get("timer_started_at"))
+    end = memo.local(day, ended, zone) if ended and not running else None
     if start and end and end < start:  # an entry that ran past midnight
         end += timedelta(days=1)
     duration = hours_to_seconds(raw.get("hours"))
@@ -120,8 +155,8 @@ def time_entry(
         project_id=_ref_id(raw.get("project")),
         task_id=_ref_id(raw.get("task")),
         client_id=_ref_id(raw.get("client")),
-        created_at=parse_datetime(raw.get("created_at")),
-        updated_at=parse_datetime(raw.get("updated_at")),
+        created_at=memo.instant(raw.get("created_at")),
+        updated_at=memo.instant(raw.get("updated_at")),
         raw=raw,
         embedded=embedded(source, raw),
     )
