@@ -320,3 +320,27 @@ def test_config_defaults() -> None:
         DEFAULT_REPORTS_URL,
         None,
     )
+
+
+def test_report_rows_sharing_a_memo_keep_their_own_names() -> None:
+    """The memo shares a mapping only between rows naming the same set: a rename between two
+    rows of one report, or a row without its client, gets its own references."""
+    interval = {"start": "2026-03-19T09:00:00Z", "end": "2026-03-19T10:00:00Z", "duration": 3600}
+    named = {"userId": "u1", "userName": "Ann", "projectId": "p1", "projectName": "Web"}
+    rows: list[Any] = [
+        {"_id": "r1", **named, "clientId": "c1", "clientName": "Acme", "timeInterval": interval},
+        {
+            "_id": "r2",
+            **named,
+            "userName": "Ann B.",
+            "clientId": "c1",
+            "clientName": "Acme",
+            "timeInterval": interval,
+        },
+        {"_id": "r3", **named, "clientId": "", "clientName": "", "timeInterval": interval},
+        {"_id": "r4", **named, "clientId": "c1", "clientName": "Acme", "timeInterval": interval},
+    ]
+    memo = mapping.ReportMemo("ck")
+    for raw in rows:
+        shared = mapping.report_entry("ck", raw, UTC_ZONE, NOW, memo=memo)
+        assert shared.embedded == mapping.report_entry("ck", raw, UTC_ZONE, NOW).embedded

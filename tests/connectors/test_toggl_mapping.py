@@ -244,3 +244,22 @@ def test_safe_reason_never_echoes_the_body(body: bytes, expected: str | None) ->
     reason = safe_reason(body)
     assert reason == expected
     assert reason is None or body.decode().strip('"') not in reason
+
+
+def test_items_of_rows_sharing_a_memo_keep_their_own_row() -> None:
+    """The memo reads a row once for its items: equal rows stay apart, and each item's raw is
+    its row's attributes with its own fields on top."""
+    items = [{"id": 1, "seconds": 60, "start": "2026-01-14T10:00:00Z", "at": "2026-01-14T10:01:00Z"}]
+    rows: list[Any] = [
+        {"user_id": 9, "username": "Aiko", "tag_ids": [1], "row_number": 1, "time_entries": items},
+        {"user_id": 9, "username": "Aiko K.", "tag_ids": [2], "row_number": 2, "time_entries": items},
+        {"user_id": 9, "username": "Aiko", "tag_ids": [1], "row_number": 1, "time_entries": items},
+    ]
+    tag_names = {1: "meeting", 2: "review"}
+    memo = mapping.RowMemo("t", tag_names)
+    for row in rows * 2:
+        for start, item in mapping.report_starts(row):
+            shared = mapping.report_entry("t", row, item, start, tag_names, NOW, memo)
+            alone = mapping.report_entry("t", row, item, start, tag_names, NOW)
+            assert (shared, shared.raw, shared.embedded) == (alone, alone.raw, alone.embedded)
+            assert shared.raw == {**{k: v for k, v in row.items() if k != "time_entries"}, **item}
