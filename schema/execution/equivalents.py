@@ -126,14 +126,23 @@ _CLIENT_OF = (
 
 
 def _ref_expr(kind: str, attr: str, source: str = "o.source") -> str:
-    """``_reference`` inlined: ``ctx.prefetched`` raises KeyError when not prefetched."""
-    return f"None if o.{attr} is None else ctx.prefetched[({kind}, {source}, o.{attr})]"
+    """``_reference`` inlined: ``_pre`` raises KeyError when not prefetched."""
+    return f"None if o.{attr} is None else _pre[({kind}, {source}, o.{attr})]"
 
 
 def _held_expr(kind: str, attr: str) -> str:
-    """``_held`` on the item: ``ctx.prefetched`` raises KeyError when not prefetched."""
-    return f"_held(ctx, {kind}, o, o.{attr})"
+    """``_held`` on the item, inlined: ``_pre`` raises KeyError when not prefetched; no
+    embedded reference served (``_emb`` empty) is the usual case, tested once per list."""
+    embedded = f"(held := _emb.get(({kind}, id(o)))) is None"
+    return (
+        f"None if (nid := o.{attr}) is None else "
+        f"(_pre[({kind}, o.source, nid)] if not _emb or {embedded} else held[1])"
+    )
 
+
+# Names the inline equivalents may use for a read of the context, bound once per generated
+# function (per list, for a list's plan): nothing a plan runs rebinds or changes them.
+HOISTED: dict[str, str] = {"_pre": "ctx.prefetched", "_emb": "ctx.embedded"}
 
 # Globals the inline equivalents use.
 NAMES: dict[str, Any] = {

@@ -10,7 +10,6 @@ errors, paths, null propagation) is what graphql-core makes.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from cachetools import LRUCache
@@ -77,7 +76,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             plan = self._plan(obj_type, field_details_list)
             if plan is not None:
                 return self._complete_with_plan(
-                    plan, obj_type, item_type, field_details_list, info, path, result
+                    plan, item_type, field_details_list, info, path, result
                 )
         return super().complete_list_value(
             return_type, field_details_list, info, path, result, position_context
@@ -105,29 +104,26 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
     def _complete_with_plan(
         self,
         plan: Plan,
-        obj_type: GraphQLObjectType,
         item_type: GraphQLOutputType,
         fields: FieldDetailsList,
         info: Any,
         path: Path,
-        items: Iterable[Any],
+        items: list[Any] | tuple[Any, ...],
     ) -> AwaitableOrValue[list[Any]]:
-        is_type_of = obj_type.is_type_of
         ctx = self.context_value
         completed: list[Any] = []
-        append = completed.append
         awaitable_indices: list[int] = []
         iterator = iter(items)
         try:
-            for index, item in enumerate(iterator):
+            while True:
                 try:
-                    # graphql-core asks is_type_of with the list field's info too.
-                    if is_type_of is not None and is_type_of(item, info) is not True:
-                        raise LookupError
-                    append(plan(item, ctx))
+                    plan(iterator, ctx, info, completed)
+                    break
                 except Exception:
+                    # The plan stopped at the item after those it completed; on from the next.
+                    index = len(completed)
                     if self._complete_normally(
-                        index, item, completed, item_type, fields, info, path
+                        index, items[index], completed, item_type, fields, info, path
                     ):
                         awaitable_indices.append(index)
         except Exception:

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import dis
 import logging
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from math import isfinite
 from operator import methodcaller
@@ -45,10 +47,12 @@ from graphql.execution.collect_fields import FieldDetailsList, GroupedFieldSet
 from graphql.pyutils import Undefined
 from strawberry.types.field import StrawberryField
 
-from schema.execution.equivalents import NAMES, current_mirror
+from schema.execution.equivalents import HOISTED, NAMES, current_mirror
 
 log = logging.getLogger("hourglass.graphql.compiled")
-Plan = Callable[[Any, Any], dict[str, Any]]
+# ``plan(items, ctx, info, out)`` appends the dicts of ``items``'s items to ``out`` until one
+# it cannot complete: it raises there, with that item taken from ``items`` and not appended.
+Plan = Callable[[Iterator[Any], Any, Any, list[Any]], None]
 STRAWBERRY_FIELD = "strawberry-definition"
 CONDITIONAL = frozenset({"skip", "include"})  # already applied by collect_subfields
 
@@ -83,6 +87,25 @@ def _inline_template(gql_type: Any) -> str | None:
     if isinstance(coerce, methodcaller) and coerce.__reduce__() == (methodcaller, ("isoformat",)):
         return _ISO_UTC
     return None
+
+
+def _immutable_leaf(gql_type: GraphQLOutputType) -> bool:
+    """Whether the field completes to an immutable value: a scalar with an inline template
+    (those give the str, int, float or bool itself, or an ISO string)."""
+    leaf = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+    return is_leaf_type(leaf) and _inline_template(leaf) is not None
+
+
+@dataclass
+class _Scope:
+    """What one generated function binds before its work: the context reads its equivalents
+    use (``equivalents.HOISTED``) and, in a list plan, a cache per nested object field."""
+
+    caching: bool
+    prelude: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        return [f"{name} = {expression}" for name, expression in self.prelude.items()]
 
 
 class NotPlain(Exception):
@@ -160,10 +183,11 @@ class PlanCompiler:
         self._count = 0
 
     def compile(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
-        """The plan for ``fields`` selected on ``obj_type``, or None when it is not plain."""
+        """The plan for a list of ``fields`` selected on ``obj_type``, or None when it is not
+        plain."""
         self._defs = []
         try:
-            entry = self._object(obj_type, fields)
+            entry = self._list(obj_type, fields)
         except NotPlain:
             return None
         except Exception:  # a bug here must cost speed, never a response
@@ -200,24 +224,57 @@ class PlanCompiler:
             self._env[name] = value
         return name
 
-    def _object(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> str:
+    def _list(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> str:
+        """A function completing a list's items into ``out``, one loop with the item's body
+        inlined (no call per item); it stops by raising at an item it cannot complete, which
+        it has then taken from ``items`` but not appended."""
+        fn = self._name("l")
+        scope = _Scope(caching=True)
+        body, out, _ = self._body(obj_type, fields, scope)
+        if obj_type.is_type_of is not None:
+            # graphql-core asks is_type_of with the list field's info.
+            check = self._name("t", obj_type.is_type_of)
+            body.insert(0, f"if {check}(o, info) is not True: raise _Bail")
+        lines = [f"def {fn}(items, ctx, info, out):", "    append = out.append"]
+        lines.extend(f"    {line}" for line in scope.lines())
+        lines.append("    for o in items:")
+        lines.extend(f"        {line}" for line in body)
+        lines.append(f"        append({out})")
+        self._defs.append("\n".join(lines))
+        return fn
+
+    def _object(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> tuple[str, bool]:
+        """A function building one object's dict, and whether that dict holds only immutable
+        values (so a copy of it is as good as building it again)."""
+        fn = self._name("p")
+        scope = _Scope(caching=False)
+        body, out, immutable = self._body(obj_type, fields, scope)
+        lines = [f"def {fn}(o, ctx):"]
+        lines.extend(f"    {line}" for line in [*scope.lines(), *body])
+        lines.append(f"    return {out}")
+        self._defs.append("\n".join(lines))
+        return fn, immutable
+
+    def _body(
+        self, obj_type: GraphQLObjectType, fields: FieldDetailsList, scope: _Scope
+    ) -> tuple[list[str], str, bool]:
+        """Statements completing source ``o``'s fields, the dict expression of the result,
+        and whether its values are all immutable."""
         grouped, new_defer_usages, _forbidden = self._collect(obj_type, fields)
         if new_defer_usages:
             raise NotPlain
-        fn = self._name("p")
         body: list[str] = []
         out: list[str] = []
+        immutable = True
         for index, (response_name, details) in enumerate(self._fields(grouped)):
             value = f"v{index}"
-            body.append(f"{value} = {self._read(obj_type, details)}")
+            body.append(f"{value} = {self._read(obj_type, details, scope)}")
             field_def = self._schema.get_field(obj_type, details[0].node.name.value)
             assert field_def is not None
-            body.extend(self._complete(field_def.type, details, value, value))
+            body.extend(self._complete(field_def.type, details, value, value, scope))
             out.append(f"{response_name!r}: {value}")
-        lines = [f"def {fn}(o, ctx):", *(f"    {line}" for line in body)]
-        lines.append("    return {" + ", ".join(out) + "}")
-        self._defs.append("\n".join(lines))
-        return fn
+            immutable = immutable and _immutable_leaf(field_def.type)
+        return body, "{" + ", ".join(out) + "}", immutable
 
     @staticmethod
     def _fields(grouped: GroupedFieldSet) -> list[tuple[str, FieldDetailsList]]:
@@ -231,7 +288,7 @@ class PlanCompiler:
                     raise NotPlain
         return list(grouped.items())
 
-    def _read(self, obj_type: GraphQLObjectType, details: FieldDetailsList) -> str:
+    def _read(self, obj_type: GraphQLObjectType, details: FieldDetailsList, scope: _Scope) -> str:
         """An expression for the field's resolved value on source ``o``."""
         name = details[0].node.name.value
         if name == "__typename":
@@ -256,17 +313,25 @@ class PlanCompiler:
             raise NotPlain
         if isinstance(mirror.equivalent, str):
             self._env.update(NAMES)
+            for name, expression in HOISTED.items():
+                if re.search(rf"\b{name}\b", mirror.equivalent):
+                    scope.prelude[name] = expression
             return f"({mirror.equivalent})"
         return f"{self._name('e', mirror.equivalent)}(o, ctx)"
 
     def _complete(
-        self, gql_type: GraphQLOutputType, details: FieldDetailsList, src: str, dst: str
+        self,
+        gql_type: GraphQLOutputType,
+        details: FieldDetailsList,
+        src: str,
+        dst: str,
+        scope: _Scope,
     ) -> list[str]:
         """Statements completing ``src`` of ``gql_type`` into variable ``dst`` (or raising)."""
         if isinstance(gql_type, GraphQLNonNull):
-            inner = self._complete_present(gql_type.of_type, details, src, dst)
+            inner = self._complete_present(gql_type.of_type, details, src, dst, scope)
             return [f"if {src} is None: raise _Bail", *inner]
-        inner = self._complete_present(gql_type, details, src, dst)
+        inner = self._complete_present(gql_type, details, src, dst, scope)
         return [f"if {src} is None: {dst} = None", "else:", *(f"    {line}" for line in inner)]
 
     def _leaf_item(self, gql_type: GraphQLOutputType) -> str | None:
@@ -280,7 +345,12 @@ class PlanCompiler:
         return template.format(v="x", ser=ser)
 
     def _complete_present(
-        self, gql_type: GraphQLOutputType, details: FieldDetailsList, src: str, dst: str
+        self,
+        gql_type: GraphQLOutputType,
+        details: FieldDetailsList,
+        src: str,
+        dst: str,
+        scope: _Scope,
     ) -> list[str]:
         if is_leaf_type(gql_type):
             template = _inline_template(gql_type)
@@ -299,7 +369,7 @@ class PlanCompiler:
             if leaf is not None:  # inlined in the comprehension: no call per item
                 return [check, f"{dst} = [{leaf} for x in {src}]"]
             item = self._name("i")
-            body = self._complete(gql_type.of_type, details, "x", "x")
+            body = self._complete(gql_type.of_type, details, "x", "x", _Scope(caching=False))
             self._defs.append(
                 "\n".join([f"def {item}(x, ctx):", *(f"    {b}" for b in body), "    return x"])
             )
@@ -311,8 +381,23 @@ class PlanCompiler:
                     raise NotPlain
                 check = self._name("t", gql_type.is_type_of)
                 lines.append(f"if {check}({src}, None) is not True: raise _Bail")
-            plan = self._object(gql_type, details)
-            return [*lines, f"{dst} = {plan}({src}, ctx)"]
+            plan, immutable = self._object(gql_type, details)
+            if not (scope.caching and immutable):
+                return [*lines, f"{dst} = {plan}({src}, ctx)"]
+            # In a list, items naming the same object (a user, a project) get a copy of the dict
+            # built for the first: equal, each its own, built once. Nothing the plan runs
+            # changes an object it reads, and the cache holds the object, so its id stays its.
+            cache = self._name("c")
+            scope.prelude[cache] = "{}"
+            return [
+                f"d = {cache}.get(id({src}))",
+                f"if d is not None: {dst} = d[1].copy()",
+                "else:",
+                *(f"    {line}" for line in lines),
+                f"    d = {plan}({src}, ctx)",
+                f"    {cache}[id({src})] = ({src}, d)",
+                f"    {dst} = d",
+            ]
         raise NotPlain  # interfaces and unions: the runtime type needs resolving
 
 

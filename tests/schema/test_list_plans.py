@@ -1,0 +1,40 @@
+"""A list's plan: one loop over the items, nested objects built once per object it names."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+
+from bench.memory import memory_gateway
+from schema import Context, build_schema
+
+QUERY = """{ timeEntries(first: 300) { nodes {
+  id user { name email id } project { name } tags start hours
+} } }"""
+
+
+def _nodes(compiled: bool) -> list[dict[str, Any]]:
+    async def run() -> Any:
+        result = await build_schema(compiled=compiled).execute(
+            QUERY, context_value=Context(memory_gateway(300))
+        )
+        assert result.errors is None and result.data is not None
+        return result.data["timeEntries"]["nodes"]
+
+    nodes: list[dict[str, Any]] = asyncio.run(run())
+    return nodes
+
+
+def test_items_naming_one_user_get_equal_dicts_each_their_own() -> None:
+    nodes = _nodes(compiled=True)
+    assert orjson.dumps(nodes) == orjson.dumps(_nodes(compiled=False))
+    # 300 entries over 50 users and 200 projects: every user is named by several entries.
+    first_user = [n["user"] for n in nodes if n["user"]["name"] == "User 0"]
+    assert len(first_user) > 1
+    assert all(u == first_user[0] and u is not first_user[0] for u in first_user[1:])
+    projects = [n["project"] for n in nodes]
+    assert len({id(p) for p in projects}) == len(projects)
+    first_user[0]["name"] = "changed"  # a consumer editing one item's user edits no other
+    assert all(u["name"] == "User 0" for u in first_user[1:])
