@@ -8,14 +8,47 @@ Independent of GraphQL and of any vendor. Native ids are kept as opaque strings 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import Enum
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 JSON = Mapping[str, Any]
 NOTHING_EMBEDDED: Mapping[Any, Any] = MappingProxyType({})
+C = TypeVar("C", bound=type)
+
+
+def _init_through_slots(cls: C) -> C:
+    """Give a frozen, slotted dataclass an ``__init__`` that stores each field through its
+    slot's descriptor.
+
+    A frozen class refuses ``self.name = value``, so the ``__init__`` dataclasses writes calls
+    ``object.__setattr__(self, "name", value)`` per field: ~5 µs for a TimeEntry's 18 fields
+    on the bench machine, against ~2.4 µs this way, and a month's listing builds thousands.
+    Same parameters, defaults and default factories; instances stay frozen to everyone else.
+    """
+    unset = object()  # a factory's parameter left out (dataclasses uses a sentinel too)
+    env: dict[str, Any] = {"_unset": unset}
+    params, body = [], []
+    for f in fields(cls):
+        env[f"_set_{f.name}"] = cls.__dict__[f.name].__set__
+        value = f.name
+        if f.default is not MISSING:
+            env[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        elif f.default_factory is not MISSING:
+            env[f"_factory_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_unset")
+            value = f"_factory_{f.name}() if {f.name} is _unset else {f.name}"
+        else:
+            params.append(f.name)
+        body.append(f"    _set_{f.name}(self, {value})\n")
+    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(body)}", env)
+    init = env["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
 
 
 class Kind(str, Enum):
@@ -79,6 +112,7 @@ class Task:
     raw: JSON | None = field(default=None, compare=False, repr=False)
 
 
+@_init_through_slots
 @dataclass(frozen=True, slots=True)
 class TimeEntry:
     """One block of tracked time.
