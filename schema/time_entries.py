@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from dataclasses import replace
 from datetime import date, datetime
 from inspect import isawaitable
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -205,16 +206,18 @@ def _choose(
 ) -> list[models.TimeEntry]:
     """Serve the embedded ``kind`` of each source whose entries naming one all embed it
     covering ``need``; return the entries whose reference must be loaded instead."""
-    named = [e for e in entries if getattr(e, attr)]
-    short = {e.source for e in named if need is None or not _embeds(e, kind, attr, need)}
-    rest = []
-    for e in named:
+    named = list(filter(attrgetter(attr), entries))
+    # An entry embedding no ``kind`` covers nothing, and was never served one (only this
+    # function serves an entry's reference): it needs no check and nothing withdrawn.
+    embedding = [e for e in named if kind in e.embedded]
+    short = {e.source for e in named if kind not in e.embedded}
+    short.update(e.source for e in embedding if need is None or not _embeds(e, kind, attr, need))
+    for e in embedding:
         if e.source in short:
             ctx.withdraw_embedded(kind, e)
-            rest.append(e)
         else:
             ctx.serve_embedded(kind, e, e.embedded[kind])
-    return rest
+    return [e for e in named if e.source in short]
 
 
 def _embeds(entry: models.TimeEntry, kind: Kind, attr: str, need: Needs) -> bool:
@@ -223,4 +226,5 @@ def _embeds(entry: models.TimeEntry, kind: Kind, attr: str, need: Needs) -> bool
 
 
 def _keys(entries: list[models.TimeEntry], attr: str) -> set[tuple[str, str]]:
-    return {(e.source, getattr(e, attr)) for e in entries if getattr(e, attr)}
+    # (source, id) pairs with an id, built and filtered in C: this runs per entry per page.
+    return set(filter(itemgetter(1), map(attrgetter("source", attr), entries)))

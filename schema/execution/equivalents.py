@@ -71,13 +71,23 @@ def _held(ctx: Any, kind: Kind, holder: Any, native_id: str | None) -> Any:
 
 _KIND_PREFIX = {cls: f"{kind.value}:" for cls, kind in KIND_OF.items()}
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def _global_id(record: Any, _: Any) -> str:
-    # Node.id through ids.encode, with base64.urlsafe_b64encode's two wrappers inlined
-    # (b64encode is b2a_base64 without the newline; urlsafe swaps "+/" for "-_").
-    raw = f"{_KIND_PREFIX[type(record)]}{record.source}:{record.id}".encode()
-    return b2a_base64(raw, newline=False).translate(_URLSAFE).rstrip(b"=").decode("ascii")
+# Node.id through ids.encode, with base64.urlsafe_b64encode's two wrappers inlined: b64encode
+# is b2a_base64 without the newline (stripped here with the padding: neither "\n" nor "="
+# occurs elsewhere in its output); urlsafe swaps "+/" for "-_".
+_GLOBAL_ID = (
+    '_b2a_base64(f"{_KIND_PREFIX[type(o)]}{o.source}:{o.id}".encode())'
+    '.translate(_URLSAFE).rstrip(b"=\\n").decode("ascii")'
+)
+# TimeEntry.hours, round(seconds / 3600, 2), without round()'s decimal conversion where
+# integer arithmetic gives the same float: for an int 0 <= s < 2**50, round() rounds the
+# float s/3600 (within 2**-53 relatively of the exact s/3600) to the nearest hundredth; the
+# exact value lies at least 1/36 of a hundredth from a midpoint unless s % 36 == 18, far more
+# than that error, so the hundredths are (s + 18) // 36, and k / 100 is the float nearest to
+# k hundredths, as round() returns. Checked against round() in tests/schema.
+_HOURS = (
+    "(s + 18) // 36 / 100 if ((s := o.duration_seconds).__class__ is int and 0 <= s < 1 << 50"
+    " and s % 36 != 18) else round(s / 3600, 2)"
+)
 
 
 def _client(entry: Any, ctx: Any) -> Any:
@@ -153,6 +163,9 @@ NAMES: dict[str, Any] = {
     "_encode_cursor": encode_cursor,
     "_rt": sources._rt,
     "_held": _held,
+    "_b2a_base64": b2a_base64,
+    "_KIND_PREFIX": _KIND_PREFIX,
+    "_URLSAFE": _URLSAFE,
 }
 
 
@@ -172,10 +185,10 @@ def _entry(
 # Keyed by the resolver function itself: the same function serves every type that inherits it.
 MIRRORS: dict[Callable[..., Any], Mirror] = dict(
     [
-        _entry(node.Node, "id", "f9ce84e28e2c", _global_id, (ids.encode, "5888aaeb1c1e")),
+        _entry(node.Node, "id", "f9ce84e28e2c", _GLOBAL_ID, (ids.encode, "5888aaeb1c1e")),
         _entry(node.Node, "native_id", "6f1c3af0a0f9", "str(o.id)"),
         _entry(node.Node, "raw", "35de8116abb3", "o.raw"),
-        _entry(_TE, "hours", "496bbcf7d506", "round(o.duration_seconds / 3600, 2)"),
+        _entry(_TE, "hours", "496bbcf7d506", _HOURS),
         _entry(
             _TE,
             "user",

@@ -75,7 +75,7 @@ _INLINE: dict[int, str] = {
 # A date's isoformat() is what the scalar's methodcaller("isoformat") calls.
 _ISO_UTC = (
     "_dumps({v})[1:-1].decode() if ({v}.__class__ is _datetime and {v}.tzinfo is _UTC) "
-    "else ({v}.isoformat() if {v}.__class__ is _date else {ser}({v}))"
+    "else ({date_text} if {v}.__class__ is _date else {ser}({v}))"
 )
 
 
@@ -362,12 +362,19 @@ class PlanCompiler:
                     f"if {dst} is None or {dst} is _Undefined: raise _Bail",
                 ]
             ser = self._name("s", _leaf_serializer(gql_type))
-            return [f"{dst} = " + template.format(v=src, ser=ser)]
+            date_text = f"{src}.isoformat()"
+            if template is _ISO_UTC and scope.caching:
+                # The items of a list share few dates: each date's text is made once per list
+                # (it is a function of the date's value; a datetime's is not: its offset).
+                cache = self._name("c")
+                scope.prelude[cache] = "{}"
+                date_text = f"({cache}.get({src}) or {cache}.setdefault({src}, {date_text}))"
+            return [f"{dst} = " + template.format(v=src, ser=ser, date_text=date_text)]
         if isinstance(gql_type, GraphQLList):
             check = f"if {src}.__class__ is not list and {src}.__class__ is not tuple: raise _Bail"
             leaf = self._leaf_item(gql_type.of_type)
             if leaf is not None:  # inlined in the comprehension: no call per item
-                return [check, f"{dst} = [{leaf} for x in {src}]"]
+                return [check, f"{dst} = [{leaf} for x in {src}] if {src} else []"]
             item = self._name("i")
             body = self._complete(gql_type.of_type, details, "x", "x", _Scope(caching=False))
             self._defs.append(
