@@ -402,6 +402,45 @@ async def test_report_matches_the_per_user_listing(client: httpx.AsyncClient) ->
     assert reported == {e["id"] for e in listed if e["timeInterval"]["end"]}
 
 
+async def test_report_rows_and_totals_follow_writes(fresh: httpx.AsyncClient) -> None:
+    """Report rows are rendered when an entry is stored: every write shows in the next report."""
+    client = fresh
+
+    async def report() -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+        body = (await client.post(REPORT, json=report_body(size=1000))).json()
+        return body["totals"][0], {r["_id"]: r for r in body["timeEntries"]}
+
+    (before, _) = await report()
+    project = (await client.get(f"{API}/projects", params={"archived": "false"})).json()[0]
+    body = {"start": f"{DAY}T13:00:00Z", "end": f"{DAY}T14:00:00Z", "billable": True,
+            "projectId": project["id"], "description": "Pairing"}
+    entry_id = (await client.post(f"{API}/time-entries", json=body)).json()["id"]
+    totals, rows = await report()
+    assert rows[entry_id]["description"] == "Pairing"
+    assert rows[entry_id]["projectName"] == project["name"]
+    assert totals["totalTime"] == before["totalTime"] + 3600
+    assert totals["totalBillableTime"] == before["totalBillableTime"] + 3600
+    assert totals["amounts"][0]["value"] > before["amounts"][0]["value"]
+
+    await client.put(f"{API}/time-entries/{entry_id}", json={**body, "description": "Review",
+                                                               "billable": False})
+    totals, rows = await report()
+    assert rows[entry_id]["description"] == "Review" and rows[entry_id]["billable"] is False
+    assert totals["totalBillableTime"] == before["totalBillableTime"]
+
+    owner = (await client.get("/api/v1/user")).json()["id"]
+    timer = (await client.post(f"{API}/time-entries", json={"start": f"{DAY}T15:00:00Z"})).json()
+    assert timer["id"] not in (await report())[1]  # running: not reported
+    await client.patch(f"{API}/user/{owner}/time-entries", json={"end": f"{DAY}T15:30:00Z"})
+    assert (await report())[1][timer["id"]]["timeInterval"]["duration"] == 1800
+
+    await client.delete(f"{API}/time-entries/{entry_id}")
+    assert entry_id not in (await report())[1]
+    await client.post("/_simulator/reset")
+    totals, rows = await report()
+    assert totals == before and timer["id"] not in rows
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -13,16 +13,17 @@ start, newest first unless ``sortOrder`` is ASCENDING.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends
 from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.simulators.clockify import params, render, responses
+from gateway.simulators.clockify import params, responses
 from gateway.simulators.clockify.context import Context
 from gateway.simulators.clockify.errors import bad_request
-from gateway.simulators.clockify.payloads import DetailedReport, ReportEntry, ReportTotals
+from gateway.simulators.clockify.payloads import DetailedReport, ReportTotals
 from gateway.simulators.clockify.seed_entries import EntryRecord
 from gateway.simulators.clockify.store import Store
 
@@ -49,13 +50,13 @@ def reports_router(ctx: Context) -> APIRouter:
             )
         number, size, with_totals = _detailed_filter(body.get("detailedFilter"))
         lo, hi = ctx.store.everyone.window(start, end)
-        chosen = [r for r in ctx.store.everyone.records[lo:hi] if _wanted(ctx.store, r, body)]
+        chosen = _Filter.of(body).select(ctx.store, ctx.store.everyone.records[lo:hi])
         if body.get("sortOrder", "DESCENDING") != "ASCENDING":
             chosen.reverse()
         rows = chosen[(number - 1) * size : number * size]
         report = DetailedReport(
             totals=[_totals(ctx.store, chosen)] if with_totals and chosen else [],
-            timeEntries=[_row(ctx.store, r) for r in rows],
+            timeEntries=[ctx.store.reported(r).row for r in rows],
         )
         return responses.json(report)
 
@@ -75,19 +76,41 @@ def _detailed_filter(raw: object) -> tuple[int, int, bool]:
     return number, size, totals
 
 
-def _wanted(store: Store, record: EntryRecord, body: dict[str, object]) -> bool:
-    if record.end is None:
-        return False
-    billable = body.get("billable")
-    if isinstance(billable, bool) and record.billable != billable:
-        return False
-    project = store.project_by_id.get(record.project_id or "")
-    client_id = project["clientId"] if project else ""
-    return (
-        _passes(body.get("users"), record.user_id)
-        and _passes(body.get("projects"), record.project_id or "")
-        and _passes(body.get("clients"), client_id)
-    )
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    """The body's ``billable``/``users``/``projects``/``clients`` filters, read once a request."""
+
+    billable: bool | None
+    users: object
+    projects: object
+    clients: object
+
+    @classmethod
+    def of(cls, body: dict[str, object]) -> _Filter:
+        billable = body.get("billable")
+        return cls(
+            billable if isinstance(billable, bool) else None,
+            body.get("users"),
+            body.get("projects"),
+            body.get("clients"),
+        )
+
+    def select(self, store: Store, records: list[EntryRecord]) -> list[EntryRecord]:
+        """The finished entries of ``records`` the filters keep (a month's report: ~2,900)."""
+        if self.billable is None and self.users is self.projects is self.clients is None:
+            return [r for r in records if r.end is not None]
+        return [r for r in records if r.end is not None and self._keeps(store, r)]
+
+    def _keeps(self, store: Store, record: EntryRecord) -> bool:
+        if self.billable is not None and record.billable != self.billable:
+            return False
+        project = store.project_by_id.get(record.project_id or "")
+        client_id = project["clientId"] if project else ""
+        return (
+            _passes(self.users, record.user_id)
+            and _passes(self.projects, record.project_id or "")
+            and _passes(self.clients, client_id)
+        )
 
 
 def _passes(raw: object, value: str) -> bool:
@@ -100,29 +123,14 @@ def _passes(raw: object, value: str) -> bool:
 
 
 def _totals(store: Store, records: list[EntryRecord]) -> ReportTotals:
-    total = billable = earned = 0
-    for record in records:
-        seconds = record.seconds() or 0
-        total += seconds
-        if record.billable:
-            billable += seconds
-            rate = store.payload(record)["hourlyRate"]
-            earned += (rate["amount"] if rate else 0) * seconds
+    shares = [store.reported(r) for r in records]
+    total = sum(share.seconds for share in shares)
+    billable = sum(share.billable_seconds for share in shares)
+    earned = sum(share.earned for share in shares)
     return ReportTotals(
         _id="",
         totalTime=total,
         totalBillableTime=billable,
         entriesCount=len(records),
         amounts=[{"type": "EARNED", "value": round(earned / 3600)}],
-    )
-
-
-def _row(store: Store, record: EntryRecord) -> ReportEntry:
-    person = store.person_by_id[record.user_id]
-    return render.report_entry(
-        record,
-        person.user,
-        store.project_by_id.get(record.project_id or ""),
-        store.task_by_id.get(record.task_id or ""),
-        store.catalogue.tags,
     )

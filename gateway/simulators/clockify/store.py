@@ -4,6 +4,13 @@ Per user, entries are kept sorted by start (ascending lists of starts and record
 ``start``/``end`` window is two bisections and a newest-first page is a slice. A global index in
 the same shape serves the detailed report. Writes keep every index and the per-project and
 per-task tracked-time totals in step.
+
+A finished entry's report row is rendered when the entry is stored, not per report: a month's
+report is ~2,900 rows over three pages, and rendering them (two ``strftime`` each) on every
+request cost more CPU than the rest of the answer; its share of the report totals goes with it,
+since every page carries the totals of the whole selection. The catalogue the rows name (users,
+projects, tasks, tags) is never written, so only entry writes touch the rows, through
+:meth:`Store.add` and :meth:`Store.remove`.
 """
 
 from __future__ import annotations
@@ -13,10 +20,18 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from gateway.simulators.clockify import render
 from gateway.simulators.clockify.data import Catalogue, IdFactory, Person, build_catalogue
-from gateway.simulators.clockify.payloads import Client, Project, Rate, Task, TimeEntry
+from gateway.simulators.clockify.payloads import (
+    Client,
+    Project,
+    Rate,
+    ReportEntry,
+    Task,
+    TimeEntry,
+)
 from gateway.simulators.clockify.seed_entries import EntryRecord, build_entries
 from gateway.simulators.clockify.timefmt import iso_duration
 
@@ -43,6 +58,15 @@ class Timeline:
         lo = 0 if start is None else bisect.bisect_left(self.keys, (start, ""))
         hi = len(self.keys) if end is None else bisect.bisect_right(self.keys, (end, "~"))
         return lo, hi
+
+
+class Reported(NamedTuple):
+    """A finished entry's report row and its share of the report totals."""
+
+    row: ReportEntry
+    seconds: int
+    billable_seconds: int
+    earned: int  # rate (minor units an hour) x seconds, 0 unless billable
 
 
 @dataclass(slots=True)
@@ -81,6 +105,7 @@ class Store:
         self.running: dict[str, EntryRecord] = {}  # user id -> running entry
         self._seconds: dict[str, int] = defaultdict(int)  # project or task id -> tracked seconds
         self._payloads: dict[str, TimeEntry] = {}
+        self._reported: dict[str, Reported] = {}  # finished entries, by id
         for record in build_entries(rng, self.ids, self.catalogue, today, days):
             self.add(record)
 
@@ -105,9 +130,20 @@ class Store:
     def payload(self, record: EntryRecord) -> TimeEntry:
         cached = self._payloads.get(record.id)
         if cached is None:
-            cached = render.time_entry(record, self._rate(record))
+            cached = render.time_entry(record, self.rate(record))
             self._payloads[record.id] = cached
         return cached
+
+    def reported(self, record: EntryRecord) -> Reported:
+        """A finished entry as the detailed report shows it (rendered when it was stored)."""
+        return self._reported[record.id]
+
+    def rate(self, record: EntryRecord) -> Rate | None:
+        """The hourly rate an entry bills at: its project's, else its member's."""
+        if record.project_id is not None and record.project_id in self.catalogue.rates:
+            return self.catalogue.rates[record.project_id]
+        person: Person | None = self.person_by_id.get(record.user_id)
+        return person.rate if person else None
 
     def project_payload(self, project: Project) -> Project:
         return {**project, "duration": iso_duration(self._seconds[project["id"]])}
@@ -126,6 +162,8 @@ class Store:
         self.everyone.add(record)
         if record.end is None:
             self.running[record.user_id] = record
+        else:
+            self._reported[record.id] = self._report(record)
         self._count(record, 1)
 
     def remove(self, record: EntryRecord) -> None:
@@ -135,6 +173,7 @@ class Store:
         if self.running.get(record.user_id) is record:
             del self.running[record.user_id]
         self._payloads.pop(record.id, None)
+        self._reported.pop(record.id, None)
         self._count(record, -1)
 
     def replace(self, old: EntryRecord, new: EntryRecord) -> None:
@@ -148,8 +187,16 @@ class Store:
             if key is not None:
                 self._seconds[key] += sign * seconds
 
-    def _rate(self, record: EntryRecord) -> Rate | None:
-        if record.project_id is not None and record.project_id in self.catalogue.rates:
-            return self.catalogue.rates[record.project_id]
-        person: Person | None = self.person_by_id.get(record.user_id)
-        return person.rate if person else None
+    def _report(self, record: EntryRecord) -> Reported:
+        row = render.report_entry(
+            record,
+            self.person_by_id[record.user_id].user,
+            self.project_by_id.get(record.project_id or ""),
+            self.task_by_id.get(record.task_id or ""),
+            self.catalogue.tags,
+        )
+        seconds = row["timeInterval"]["duration"]
+        if not record.billable:
+            return Reported(row, seconds, 0, 0)
+        rate = self.rate(record)
+        return Reported(row, seconds, seconds, (rate["amount"] if rate else 0) * seconds)
