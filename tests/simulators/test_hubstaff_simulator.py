@@ -556,6 +556,25 @@ async def test_manual_time_becomes_activities_and_daily_sums(sim: Sim) -> None:
     assert (await sim.get(org("/activities"), **window)).json()["activities"] == []
 
 
+async def test_unfiltered_pages_of_seeded_activities_end_with_manual_time(sim: Sim) -> None:
+    """Unfiltered pages are slices of the seed; written activities still follow them."""
+    data = seeded()
+    task = next(t for t in data.catalog.tasks if t["status"] == "active")
+    user_id = quiet_member(data)
+    hour = free_slot(data, user_id)
+    friday = hour.replace(hour=0) - timedelta(days=1)
+    window = {"time_slot[start]": friday.isoformat(),
+              "time_slot[stop]": (friday + timedelta(days=2)).isoformat()}
+    before = await sim.all_pages(org("/activities"), "activities", page_limit=50, **window)
+    assert len(before) > 100
+    entry = {"project_id": task["project_id"], "task_id": task["id"], "note": "Workshop"}
+    await post_time(sim, user_id, start_time=hour.isoformat(), tracked=1200, **entry)
+    after = await sim.all_pages(org("/activities"), "activities", page_limit=50, **window)
+    assert after[: len(before)] == before
+    assert [(a["user_id"], a["time_type"]) for a in after[len(before):]] == [
+        (user_id, "manual"), (user_id, "manual")]
+
+
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [

@@ -42,8 +42,9 @@ Match = Callable[[T], bool]
 UPDATE_LAG = 600 + 120
 
 
-def page_of(records: Iterable[T], ident: Callable[[T], int],
-            limit: int) -> tuple[list[T], int | None]:
+def page_of(
+    records: Iterable[T], ident: Callable[[T], int], limit: int
+) -> tuple[list[T], int | None]:
     """The first ``limit`` records and the id the next page starts at, if there is one."""
     out: list[T] = []
     for record in records:
@@ -69,7 +70,8 @@ class Store:
         self.dailies: list[DailyActivity] = list(seed.dailies)
         self.extra_dailies: list[DailyActivity] = []
         self.daily_where: dict[DailyKey, tuple[bool, int]] = {
-            key: (False, position) for key, position in seed.daily_index.items()}
+            key: (False, position) for key, position in seed.daily_index.items()
+        }
         self.intervals = {user: list(spans) for user, spans in seed.intervals.items()}
         self.next_activity_id = seed.activities[-1]["id"] + 1_000 if seed.activities else 1
         self.next_daily_id = seed.dailies[-1]["id"] + 1_000 if seed.dailies else 1
@@ -77,55 +79,68 @@ class Store:
 
     # -- time-indexed reads ------------------------------------------------------------------
 
-    def activities(self, start: int, stop: int, match: Match[Activity], start_id: int,
-                   limit: int) -> tuple[list[Activity], int | None]:
+    def activities(
+        self, start: int, stop: int, match: Match[Activity] | None, start_id: int, limit: int
+    ) -> tuple[list[Activity], int | None]:
+        """A page of the activities in slots ``[start, stop)``; ``match=None`` keeps them all.
+
+        Unfiltered (what a client walking a week does: ~32 pages of 500 a month), a page of
+        seeded records is a slice: no per-record test or generator step.
+        """
+        rows = self.seed.activities
+        lo, hi = self._slots(start, stop, start_id)
+        if match is None and hi - lo > limit:
+            return rows[lo : lo + limit], rows[lo + limit]["id"]
+        keep = match or _everything
+
         def seeded() -> Iterable[Activity]:
-            yield from self._slice(start, stop, start_id, match)
+            yield from (rows[i] for i in range(lo, hi) if keep(rows[i]))
             for slot, _, record in self.extra_activities:
-                if start <= slot < stop and record["id"] >= start_id and match(record):
+                if start <= slot < stop and record["id"] >= start_id and keep(record):
                     yield record
 
         return page_of(seeded(), _ident, limit)
 
-    def activity_updates(self, start: int, stop: int, match: Match[Activity], start_id: int,
-                         limit: int) -> tuple[list[Activity], int | None]:
+    def activity_updates(
+        self, start: int, stop: int, match: Match[Activity] | None, start_id: int, limit: int
+    ) -> tuple[list[Activity], int | None]:
         updated = self.seed.updated
+        keep = match or _everything
 
         def seeded() -> Iterable[Activity]:
             lo = bisect.bisect_left(self.seed.slots, start - UPDATE_LAG)
             hi = bisect.bisect_left(self.seed.slots, stop)
-            first = max(lo, bisect.bisect_left(self.seed.activities, start_id, lo, hi,
-                                               key=_ident))
+            first = max(lo, bisect.bisect_left(self.seed.activities, start_id, lo, hi, key=_ident))
             for i in range(first, hi):
                 record = self.seed.activities[i]
-                if start <= updated[i] < stop and match(record):
+                if start <= updated[i] < stop and keep(record):
                     yield record
             for _, changed, record in self.extra_activities:
-                if start <= changed < stop and record["id"] >= start_id and match(record):
+                if start <= changed < stop and record["id"] >= start_id and keep(record):
                     yield record
 
         return page_of(seeded(), _ident, limit)
 
-    def _slice(self, start: int, stop: int, start_id: int,
-               match: Match[Activity]) -> Iterable[Activity]:
-        rows = self.seed.activities
+    def _slots(self, start: int, stop: int, start_id: int) -> tuple[int, int]:
+        """Index range of seeded activities in slots ``[start, stop)`` with id >= ``start_id``."""
         lo = bisect.bisect_left(self.seed.slots, start)
         hi = bisect.bisect_left(self.seed.slots, stop)
-        first = max(lo, bisect.bisect_left(rows, start_id, lo, hi, key=_ident))
-        return (rows[i] for i in range(first, hi) if match(rows[i]))
+        return max(lo, bisect.bisect_left(self.seed.activities, start_id, lo, hi, key=_ident)), hi
 
-    def daily(self, first: str, last: str, match: Match[DailyActivity], start_id: int,
-              limit: int) -> tuple[list[DailyActivity], int | None]:
+    def daily(
+        self, first: str, last: str, match: Match[DailyActivity] | None, start_id: int, limit: int
+    ) -> tuple[list[DailyActivity], int | None]:
+        keep = match or _everything
+
         def rows() -> Iterable[DailyActivity]:
             lo = bisect.bisect_left(self.dailies, first, key=_date)
             hi = bisect.bisect_right(self.dailies, last, key=_date)
             lo = max(lo, bisect.bisect_left(self.dailies, start_id, lo, hi, key=_ident))
             for i in range(lo, hi):
-                if match(self.dailies[i]):
+                if keep(self.dailies[i]):
                     yield self.dailies[i]
             for record in self.extra_dailies:
-                if first <= record["date"] <= last and record["id"] >= start_id \
-                        and match(record):
+                if first <= record["date"] <= last and record["id"] >= start_id and keep(record):
                     yield record
 
         return page_of(rows(), _ident, limit)
@@ -145,8 +160,9 @@ class Store:
         made = []
         for slot, starts_at, tracked in split(start, end):
             self.next_activity_id += self.rng.randint(1, 4)
-            record = make_activity(self.next_activity_id, slot, starts_at, tracked, source,
-                                   now_us, None)
+            record = make_activity(
+                self.next_activity_id, slot, starts_at, tracked, source, now_us, None
+            )
             self.extra_activities.append((slot, now_us // 1_000_000, record))
             self._fold(record)
             made.append(record)
@@ -158,13 +174,17 @@ class Store:
         if where is None:
             self.next_daily_id += self.rng.randint(1, 4)
             self.extra_dailies.append(
-                add_to_daily(empty_daily(self.next_daily_id, key, activity["created_at"]),
-                             activity))
+                add_to_daily(empty_daily(self.next_daily_id, key, activity["created_at"]), activity)
+            )
             self.daily_where[key] = (True, len(self.extra_dailies) - 1)
             return
         in_extra, position = where
         rows = self.extra_dailies if in_extra else self.dailies
         rows[position] = add_to_daily(rows[position], activity)
+
+
+def _everything(record: object) -> bool:
+    return True
 
 
 def _ident(record: Activity | DailyActivity) -> int:

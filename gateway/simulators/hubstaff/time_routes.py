@@ -41,8 +41,7 @@ def build_time_router(api: Api) -> APIRouter:
         start, stop = _window(q, "time_slot", api.now() - timedelta(days=183))
         wanted = params.includes(q, SIDE_LOADS)
         paging = params.paging(q)
-        page, next_id = api.store.activities(start, stop, _filter(q), paging.start_id,
-                                             paging.limit)
+        page, next_id = api.store.activities(start, stop, _filter(q), paging.start_id, paging.limit)
         return listing("activities", list(page), next_id, side_load(api.store, wanted, page))
 
     @router.get("/v2/organizations/{organization_id}/activities/updates")
@@ -53,8 +52,9 @@ def build_time_router(api: Api) -> APIRouter:
         start, stop = _window(q, "updated", api.now() - timedelta(days=45))
         wanted = params.includes(q, SIDE_LOADS)
         paging = params.paging(q)
-        page, next_id = api.store.activity_updates(start, stop, _filter(q), paging.start_id,
-                                                   paging.limit)
+        page, next_id = api.store.activity_updates(
+            start, stop, _filter(q), paging.start_id, paging.limit
+        )
         return listing("activities", list(page), next_id, side_load(api.store, wanted, page))
 
     @router.get("/v2/organizations/{organization_id}/activities/daily")
@@ -72,10 +72,10 @@ def build_time_router(api: Api) -> APIRouter:
             raise ApiError(Problem.INVALID_PARAMS, "Earliest date is 3 years ago")
         wanted = params.includes(q, SIDE_LOADS)
         paging = params.paging(q)
-        page, next_id = api.store.daily(first.isoformat(), last.isoformat(), _filter(q),
-                                        paging.start_id, paging.limit)
-        return listing("daily_activities", list(page), next_id,
-                       side_load(api.store, wanted, page))
+        page, next_id = api.store.daily(
+            first.isoformat(), last.isoformat(), _filter(q), paging.start_id, paging.limit
+        )
+        return listing("daily_activities", list(page), next_id, side_load(api.store, wanted, page))
 
     @router.post("/v2/users/{user_id}/time_entries")
     async def time_entries(user_id: str, request: Request) -> Response:
@@ -99,14 +99,19 @@ def _window(q: QueryParams, name: str, earliest: datetime) -> tuple[int, int]:
     return math.ceil(start.timestamp()), math.ceil(stop.timestamp())
 
 
-def _filter(q: QueryParams) -> Callable[[R], bool]:
+def _filter(q: QueryParams) -> Callable[[R], bool] | None:
+    """The ``user_ids``/``project_ids``/``task_ids`` test; None when none is given."""
     users = params.id_set(q, "user_ids")
     projects = params.id_set(q, "project_ids")
     tasks = params.id_set(q, "task_ids")
+    if users is None and projects is None and tasks is None:
+        return None
 
     def match(record: R) -> bool:
-        return ((users is None or record["user_id"] in users)
-                and (projects is None or record["project_id"] in projects)
-                and (tasks is None or record["task_id"] in tasks))
+        return (
+            (users is None or record["user_id"] in users)
+            and (projects is None or record["project_id"] in projects)
+            and (tasks is None or record["task_id"] in tasks)
+        )
 
     return match
