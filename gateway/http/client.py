@@ -12,7 +12,7 @@ from gateway.http.breaker import CircuitBreaker
 from gateway.http.circuit import BreakerTransport
 from gateway.http.coalesce import CoalescingTransport
 from gateway.http.limiter import RateLimiter
-from gateway.http.network import default_network
+from gateway.http.network import AiohttpNetwork, default_network
 from gateway.http.pacing import RateLimitTransport, ResponseObserver
 from gateway.http.retry import RetryPolicy, RetryTransport
 from gateway.http.timeouts import DeadlineTimeouts
@@ -50,6 +50,7 @@ def build_client(
         stack = BreakerTransport(stack, breaker)
     stack = CoalescingTransport(stack)
     return _CookielessClient(
+        network=network,
         base_url=options.base_url,
         auth=auth,
         transport=stack,
@@ -79,11 +80,18 @@ class _CookielessClient(httpx.AsyncClient):
     ``Set-Cookie``.
     """
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, network: httpx.AsyncBaseTransport, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self._network = network  # the bottom of ``transport``'s stack
         self._none = _NoCookies()
         self._urls: dict[str, httpx.URL] = {}
         self._urls_base = self.base_url
+
+    def preconnect(self) -> None:
+        """Have a connection to ``base_url`` ready for the next request, where the network
+        pools connections (``AiohttpNetwork.preconnect``); in-process transports need none."""
+        if isinstance(self._network, AiohttpNetwork):
+            self._network.preconnect(self.base_url)
 
     def _merge_url(self, url: httpx.URL | str) -> httpx.URL:
         """httpx's join of ``base_url`` and a path, remembered per path string.

@@ -33,6 +33,8 @@ import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport
 
+PRECONNECT_TIMEOUT = 10.0  # seconds a background connect may take (``preconnect``)
+
 # Most specific first: the first matching row wins. What httpcore raises for the same event.
 _FAILURES: tuple[tuple[type[BaseException], type[httpx.TransportError]], ...] = (
     (aiohttp.ConnectionTimeoutError, httpx.ConnectTimeout),  # pool wait or TCP connect
@@ -70,6 +72,28 @@ class AiohttpNetwork(AiohttpTransport):
 
     def __init__(self, *, limits: httpx.Limits) -> None:
         super().__init__(limits=limits, trust_env=False)
+        self._opening: set[asyncio.Task[None]] = set()
+
+    def preconnect(self, url: httpx.URL) -> None:
+        """Open a connection to ``url``'s origin in the background and leave it in the pool.
+
+        For a request that must first wait for something else (Hubstaff's token): the
+        connection is made during that wait, not after it. Here the connect took ~15 ms of a
+        cold dashboard's critical path, queued behind the other sources' answers on the event
+        loop; to a real vendor it is a TCP and a TLS handshake, one or two round trips. Not
+        awaited and never failing: if it does not work out, the request connects as always.
+        """
+        if not isinstance(self.client, aiohttp.ClientSession):
+            self.client = self.get_client()
+        task = asyncio.ensure_future(_connect(self.client, yarl.URL(str(url), encoded=True)))
+        self._opening.add(task)
+        task.add_done_callback(self._opening.discard)
+
+    async def aclose(self) -> None:
+        for task in list(self._opening):
+            task.cancel()
+        await asyncio.gather(*self._opening, return_exceptions=True)
+        await super().aclose()
 
     def get_client(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -113,6 +137,20 @@ class AiohttpNetwork(AiohttpTransport):
             request=request,
             extensions=extensions,
         )
+
+
+async def _connect(session: aiohttp.ClientSession, url: yarl.URL) -> None:
+    """One pooled connection to ``url``'s origin, keyed as the session's own requests to it
+    are (``BaseConnector.connect`` with a bare request: same host, port, scheme and TLS
+    settings), released at once so the next request there takes it."""
+    request = aiohttp.ClientRequest("GET", url, loop=asyncio.get_running_loop(), session=session)
+    try:
+        connection = await session.connector.connect(  # type: ignore[union-attr]
+            request, [], aiohttp.ClientTimeout(total=PRECONNECT_TIMEOUT)
+        )
+    except (aiohttp.ClientError, OSError, TimeoutError):
+        return
+    connection.release()
 
 
 def _body(request: httpx.Request) -> bytes | AsyncIterator[bytes] | None:

@@ -111,6 +111,13 @@ class Upstream:
         body = self._decode(response) if expect_json else response.content
         return UpstreamResponse(response.status_code, response.headers, body)
 
+    def preconnect(self) -> None:
+        """Open a connection to the source ahead of a request that must wait first (a token
+        exchange): see ``AiohttpNetwork.preconnect``. A client that cannot does nothing."""
+        preconnect = getattr(self.client, "preconnect", None)
+        if preconnect is not None:
+            preconnect()
+
     async def get(self, url: str, **kwargs: Any) -> UpstreamResponse:
         return await self.request("GET", url, **kwargs)
 

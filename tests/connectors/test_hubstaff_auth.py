@@ -260,15 +260,15 @@ async def test_a_new_configured_token_starts_a_new_chain() -> None:
 async def test_warming_starts_the_exchange_that_token_then_shares() -> None:
     clock, endpoint = Clock(), FakeEndpoint(delay=0.01, lifetime=3600)
     tokens = provider(endpoint, MemoryTokenStore(), clock)
-    tokens.warm()
-    tokens.warm()  # one in flight: no second exchange
+    assert tokens.warm()  # an exchange started
+    assert not tokens.warm()  # one in flight: no second exchange
     for _ in range(5):  # a few steps of the loop, well within the exchange's 10 ms
         await asyncio.sleep(0)
     assert endpoint.calls == [PAT]  # sent before anyone asked for the token
     assert await asyncio.gather(tokens.token(), tokens.token()) == ["at-1", "at-1"]
-    tokens.warm()  # fresh: nothing to do
+    assert not tokens.warm()  # fresh: nothing to do
     clock.now += 3600 - 100  # due for renewal
-    tokens.warm()
+    assert tokens.warm()
     assert await tokens.token() == "at-2" and endpoint.calls == [PAT, "rt-1"]
 
 

@@ -745,3 +745,20 @@ async def test_written_time_that_cannot_be_read_back_is_not_reported_as_a_failed
     assert entry.id == f"0.{user}.{int(start.replace(minute=0).timestamp())}"
     assert (entry.start, entry.duration_seconds, entry.project_id) == (start, 900, project.id)
     assert await calls(app, "POST /v2/users/{user_id}/time_entries") == 1
+
+
+async def test_warming_opens_the_api_connection_while_the_token_is_exchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    connector = connect(simulator(), tmp_path)
+    opened: list[str] = []
+    monkeypatch.setattr(connector._upstream, "preconnect", lambda: opened.append("api"))
+    try:
+        connector.warm()  # no token yet: an exchange starts, and the API connection with it
+        assert opened == ["api"]
+        connector.warm()  # the exchange is under way: nothing more
+        await connector.provider.token()
+        connector.warm()  # a token in hand: requests go at once, no connection ahead
+        assert opened == ["api"]
+    finally:
+        await connector.aclose()

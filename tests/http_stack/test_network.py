@@ -187,3 +187,48 @@ async def test_the_stack_fails_a_slow_vendor_at_the_request_deadline(root: str, 
         await upstream.get(path)
     assert time.monotonic() - started < 1.5
     await upstream.aclose()
+
+
+class CountingServer:
+    """A bare HTTP/1.1 server that counts the connections it accepts; answers ``{}`` to each
+    request, keeping the connection open."""
+
+    def __init__(self) -> None:
+        self.connections = 0
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            while await reader.readuntil(b"\r\n\r\n"):
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+
+async def test_a_preconnected_connection_serves_the_next_request(network: AiohttpNetwork) -> None:
+    counting = CountingServer()
+    server = await asyncio.start_server(counting.handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        network.preconnect(httpx.URL(f"http://127.0.0.1:{port}/v2"))
+        for _ in range(100):  # opened in the background, without a request
+            if counting.connections:
+                break
+            await asyncio.sleep(0.01)
+        assert counting.connections == 1
+        response = await fetch(network, f"http://127.0.0.1:{port}/v2/things")
+        assert response.status_code == 200 and counting.connections == 1  # no second connect
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_preconnect_that_fails_leaves_the_request_to_fail_as_it_would(
+    network: AiohttpNetwork,
+) -> None:
+    port = free_port()  # nothing listens there
+    network.preconnect(httpx.URL(f"http://127.0.0.1:{port}/"))
+    await asyncio.sleep(0.05)  # the background connect is refused, silently
+    with pytest.raises(httpx.ConnectError):
+        await fetch(network, f"http://127.0.0.1:{port}/ok")

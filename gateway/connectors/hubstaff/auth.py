@@ -194,13 +194,15 @@ class RotatingTokenProvider:
         # shield: one caller giving up must not cancel the refresh the others are waiting for
         return await asyncio.shield(self._flight)
 
-    def warm(self) -> None:
+    def warm(self) -> bool:
         """Start the refresh ``token`` would start, now, without waiting for it: a query
         about to call Hubstaff sends the token request before its other vendors' requests
         rather than after them, so its answer is not queued behind theirs. A failure is
-        kept for the ``token`` call that waits for it."""
+        kept for the ``token`` call that waits for it. True if a refresh started."""
         if self._dead is None and self._held() is None and self._flight is None:
             self._flight = self._start()
+            return True
+        return False
 
     async def rejected(self, token: str) -> None:
         if self._current is not None and self._current.access_token == token:

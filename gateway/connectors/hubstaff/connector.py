@@ -147,7 +147,9 @@ class HubstaffConnector:
         self._me: str | None = None
 
     def warm(self) -> None:
-        self.provider.warm()
+        # The API's connection is opened while the token is exchanged, not after.
+        if self.provider.warm():
+            self._upstream.preconnect()
 
     # -- time entries -------------------------------------------------------------------
 
