@@ -564,6 +564,31 @@ async def test_update_and_delete(writer: tuple[httpx.AsyncClient, ManualClock]) 
     assert (await c.get(f"/v2/time_entries/{entry['id']}")).status_code == 404
 
 
+async def test_listed_json_follows_writes(writer: tuple[httpx.AsyncClient, ManualClock]) -> None:
+    """Stopped entries are listed as JSON serialised on attach: each write re-serialises."""
+    c, clock = writer
+
+    async def listed(entry_id: int) -> Json | None:
+        day = (await c.get("/v2/time_entries?from=2026-03-19&to=2026-03-19")).json()
+        return next((e for e in day["time_entries"] if e["id"] == entry_id), None)
+
+    body = {**await _assignment(c), "spent_date": "2026-03-19", "hours": 1.5, "notes": "x"}
+    entry_id = (await c.post("/v2/time_entries", json=body)).json()["id"]
+    assert (await listed(entry_id) or {}).get("notes") == "x"
+    await c.patch(f"/v2/time_entries/{entry_id}", json={"notes": "Edited", "hours": 2.0})
+    edited = await listed(entry_id) or {}
+    assert (edited.get("notes"), edited.get("hours")) == ("Edited", 2.0)
+    await c.patch(f"/v2/time_entries/{entry_id}/restart")
+    clock.advance(1800)
+    assert (await listed(entry_id) or {}).get("hours") == 2.5  # running: grows with the clock
+    await c.patch(f"/v2/time_entries/{entry_id}/stop")
+    clock.advance(1800)
+    stopped = await listed(entry_id) or {}
+    assert (stopped.get("hours"), stopped.get("is_running")) == (2.5, False)
+    await c.delete(f"/v2/time_entries/{entry_id}")
+    assert await listed(entry_id) is None
+
+
 INVALID_WRITES = [
     pytest.param(lambda b: {k: v for k, v in b.items() if k != "project_id"}, id="no-project"),
     pytest.param(lambda b: {k: v for k, v in b.items() if k != "spent_date"}, id="no-date"),
