@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any, get_type_hints
@@ -12,6 +13,7 @@ import pytest
 
 from gateway.simulators.kit import ManualClock, SimulatorConfig
 from gateway.simulators.toggl import create_app, demo_source, payloads
+from gateway.simulators.toggl.model import rfc3339
 
 TOKEN = "1971800d4d82861d8f2c1651fea4d212"
 WID = 4182735
@@ -646,3 +648,11 @@ async def test_one_of_my_entries_by_id_and_nobody_elses() -> None:
         )
         missing = await c.get(f"/api/v9/me/time_entries/{other}")
         assert missing.status_code == 404 and "not found" in missing.text
+
+
+@pytest.mark.parametrize(
+    "epoch", [0, 59, 86399, 86400, 951782400, 1767225599, 1767225600, 4102444799, -1, -86401]
+)
+def test_rfc3339_matches_gmtime(epoch: int) -> None:
+    """The date part is looked up per day; the result is what strftime over gmtime writes."""
+    assert rfc3339(epoch) == time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -17,11 +18,18 @@ from gateway.simulators.toggl.payloads import (
 
 def rfc3339(epoch: int) -> str:
     """Toggl v9 writes UTC times with an explicit ``+00:00`` offset."""
-    t = time.gmtime(epoch)
-    return (
-        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
-        f"T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}+00:00"
-    )
+    # A report page writes three times per entry (~3,000 a month); the date part repeats, so
+    # it is looked up by day and only the clock is formatted here.
+    day, rest = divmod(int(epoch), 86400)
+    hour, rest = divmod(rest, 3600)
+    minute, second = divmod(rest, 60)
+    return f"{_date_prefix(day)}{hour:02d}:{minute:02d}:{second:02d}+00:00"
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_prefix(day: int) -> str:
+    t = time.gmtime(day * 86400)
+    return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
 
 
 @dataclass(slots=True)
@@ -37,9 +45,13 @@ class UserRec:
 
     def render(self) -> WorkspaceUser:
         return {
-            "id": self.id, "email": self.email, "fullname": self.fullname,
-            "is_active": self.is_active, "is_admin": self.is_admin,
-            "role": "admin" if self.is_admin else "user", "timezone": self.timezone,
+            "id": self.id,
+            "email": self.email,
+            "fullname": self.fullname,
+            "is_active": self.is_active,
+            "is_admin": self.is_admin,
+            "role": "admin" if self.is_admin else "user",
+            "timezone": self.timezone,
             "at": rfc3339(self.created_at),
         }
 
@@ -54,8 +66,14 @@ class ClientRec:
     at: int
 
     def render(self) -> Client:
-        return {"id": self.id, "wid": self.wid, "name": self.name, "archived": self.archived,
-                "notes": self.notes, "at": rfc3339(self.at)}
+        return {
+            "id": self.id,
+            "wid": self.wid,
+            "name": self.name,
+            "archived": self.archived,
+            "notes": self.notes,
+            "at": rfc3339(self.at),
+        }
 
 
 @dataclass(slots=True)
@@ -74,13 +92,20 @@ class ProjectRec:
 
     def render(self) -> Project:
         return {
-            "id": self.id, "workspace_id": self.workspace_id, "client_id": self.client_id,
-            "name": self.name, "active": self.active, "billable": self.billable,
-            "color": self.color, "currency": "USD" if self.rate is not None else None,
-            "rate": self.rate, "estimated_seconds": self.estimated_seconds,
+            "id": self.id,
+            "workspace_id": self.workspace_id,
+            "client_id": self.client_id,
+            "name": self.name,
+            "active": self.active,
+            "billable": self.billable,
+            "color": self.color,
+            "currency": "USD" if self.rate is not None else None,
+            "rate": self.rate,
+            "estimated_seconds": self.estimated_seconds,
             "actual_seconds": self.actual_seconds,
             "status": "active" if self.active else "archived",
-            "created_at": rfc3339(self.created_at), "at": rfc3339(self.created_at),
+            "created_at": rfc3339(self.created_at),
+            "at": rfc3339(self.created_at),
         }
 
 
@@ -98,10 +123,15 @@ class TaskRec:
 
     def render(self) -> Task:
         return {
-            "id": self.id, "name": self.name, "workspace_id": self.workspace_id,
-            "project_id": self.project_id, "user_id": self.user_id, "active": self.active,
+            "id": self.id,
+            "name": self.name,
+            "workspace_id": self.workspace_id,
+            "project_id": self.project_id,
+            "user_id": self.user_id,
+            "active": self.active,
             "estimated_seconds": self.estimated_seconds,
-            "tracked_seconds": self.tracked_seconds, "at": rfc3339(self.at),
+            "tracked_seconds": self.tracked_seconds,
+            "at": rfc3339(self.at),
         }
 
 
@@ -113,8 +143,12 @@ class TagRec:
     at: int
 
     def render(self) -> Tag:
-        return {"id": self.id, "workspace_id": self.workspace_id, "name": self.name,
-                "at": rfc3339(self.at)}
+        return {
+            "id": self.id,
+            "workspace_id": self.workspace_id,
+            "name": self.name,
+            "at": rfc3339(self.at),
+        }
 
 
 @dataclass(slots=True)
@@ -145,12 +179,19 @@ class EntryRec:
 
     def render(self, tag_names: dict[int, str]) -> TimeEntry:
         return {
-            "id": self.id, "workspace_id": self.workspace_id, "project_id": self.project_id,
-            "task_id": self.task_id, "user_id": self.user_id, "description": self.description,
+            "id": self.id,
+            "workspace_id": self.workspace_id,
+            "project_id": self.project_id,
+            "task_id": self.task_id,
+            "user_id": self.user_id,
+            "description": self.description,
             "start": rfc3339(self.start),
             "stop": None if self.stop is None else rfc3339(self.stop),
-            "duration": self.duration, "billable": self.billable,
-            "tags": [tag_names[t] for t in self.tag_ids], "tag_ids": list(self.tag_ids),
-            "duronly": False, "at": rfc3339(self.at),
+            "duration": self.duration,
+            "billable": self.billable,
+            "tags": [tag_names[t] for t in self.tag_ids],
+            "tag_ids": list(self.tag_ids),
+            "duronly": False,
+            "at": rfc3339(self.at),
             "server_deleted_at": None if self.deleted_at is None else rfc3339(self.deleted_at),
         }
