@@ -210,6 +210,8 @@ def _choose(
     # An entry embedding no ``kind`` covers nothing, and was never served one (only this
     # function serves an entry's reference): it needs no check and nothing withdrawn.
     embedding = [e for e in named if kind in e.embedded]
+    if not embedding:  # no entry embeds one (most vendors): every one is loaded
+        return named
     short = {e.source for e in named if kind not in e.embedded}
     short.update(e.source for e in embedding if need is None or not _embeds(e, kind, attr, need))
     for e in embedding:
