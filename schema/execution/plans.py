@@ -96,6 +96,28 @@ def _immutable_leaf(gql_type: GraphQLOutputType) -> bool:
     return is_leaf_type(leaf) and _inline_template(leaf) is not None
 
 
+def _is_datetime(gql_type: GraphQLOutputType) -> bool:
+    leaf = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+    return is_leaf_type(leaf) and leaf.name == "DateTime" and _inline_template(leaf) is _ISO_UTC
+
+
+def _moments_together(moments: list[tuple[str, list[str]]]) -> list[str]:
+    """Completions of an object's DateTime values: when all are UTC datetimes, one orjson
+    call writes them all (each as ``_ISO_UTC`` writes it alone: the array's items are those
+    texts, which hold no quote), else each its own way. Reads are pure, so completing after
+    the other fields changes nothing."""
+    if len(moments) < 2:
+        return [line for _, completion in moments for line in completion]
+    names = ", ".join(name for name, _ in moments)
+    utc = " and ".join(f"{n}.__class__ is _datetime and {n}.tzinfo is _UTC" for n, _ in moments)
+    return [
+        f"if {utc}:",
+        f"    {names} = _dumps(({names},))[2:-2].decode().split('\",\"')",
+        "else:",
+        *(f"    {line}" for _, completion in moments for line in completion),
+    ]
+
+
 @dataclass
 class _Scope:
     """What one generated function binds before its work: the context reads its equivalents
@@ -265,15 +287,21 @@ class PlanCompiler:
             raise NotPlain
         body: list[str] = []
         out: list[str] = []
+        moments: list[tuple[str, list[str]]] = []  # DateTime fields, completed together
         immutable = True
         for index, (response_name, details) in enumerate(self._fields(grouped)):
             value = f"v{index}"
             body.append(f"{value} = {self._read(obj_type, details, scope)}")
             field_def = self._schema.get_field(obj_type, details[0].node.name.value)
             assert field_def is not None
-            body.extend(self._complete(field_def.type, details, value, value, scope))
+            completion = self._complete(field_def.type, details, value, value, scope)
+            if _is_datetime(field_def.type):
+                moments.append((value, completion))
+            else:
+                body.extend(completion)
             out.append(f"{response_name!r}: {value}")
             immutable = immutable and _immutable_leaf(field_def.type)
+        body.extend(_moments_together(moments))
         return body, "{" + ", ".join(out) + "}", immutable
 
     @staticmethod

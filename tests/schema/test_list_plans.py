@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import gc
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import orjson
 import pytest
 
-from bench.memory import memory_gateway
+from bench.memory import MemoryConnector, memory_gateway
+from gateway.models import TimeEntry
+from gateway.service import Gateway
 from schema import Context, build_schema
 from schema.execution.executor import CompiledExecutor
+from tests.conftest import fake_runtime
 from tests.schema.test_compiled_differential import _gateway
+
+PLUS2 = timezone(timedelta(hours=2))
 
 QUERY = """{ timeEntries(first: 300) { nodes {
   id user { name email id } project { name } tags start hours
@@ -74,3 +80,34 @@ def test_collection_is_deferred_while_a_list_is_built_then_restored(
     finally:
         (gc.enable if was else gc.disable)()
     assert seen and not any(seen)
+
+
+def _moment(hour: int, **kw: Any) -> datetime:
+    return datetime(2026, 3, 19, hour, 5, 7, tzinfo=UTC).replace(**kw)
+
+
+@pytest.mark.parametrize(
+    "moments",
+    [
+        pytest.param((_moment(8), _moment(9), _moment(10)), id="all-utc"),
+        pytest.param((_moment(8, microsecond=5), _moment(9), _moment(10)), id="microseconds"),
+        pytest.param((_moment(8), None, _moment(10)), id="one-null"),
+        pytest.param((_moment(8), _moment(9, tzinfo=PLUS2), _moment(10)), id="one-offset"),
+        pytest.param((_moment(8), _moment(9).replace(tzinfo=None), None), id="naive"),
+    ],
+)
+def test_an_entrys_datetimes_written_together_read_as_each_alone(
+    moments: tuple[datetime | None, ...],
+) -> None:
+    start, end, updated = moments
+    day = date(2026, 3, 19)
+    entry = TimeEntry("m", "1", day, 60, start=start, end=end, updated_at=updated)
+    runtime = fake_runtime(MemoryConnector("m", [entry]), vendor="memory")
+    query = "{ timeEntries(first: 5) { nodes { start end updatedAt createdAt } } }"
+
+    async def run(compiled: bool) -> Any:
+        gateway = Gateway({"m": runtime}, today=lambda: day)
+        schema = build_schema(compiled=compiled)
+        return (await schema.execute(query, context_value=Context(gateway))).data
+
+    assert asyncio.run(run(True)) == asyncio.run(run(False))
