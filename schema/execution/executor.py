@@ -2,7 +2,7 @@
 
 graphql-core completes a list item by item and every item field by field (a resolve info, a
 path and a few calls per field: ~3.5 us a field). For a list whose items' selection is plain
-(see ``plans``) this executor builds each item's dict with one compiled function instead.
+(see ``plans``) this executor builds the items' dicts with one compiled loop instead.
 Any item the plan cannot complete with certainty goes, alone, through graphql-core's own
 ``complete_list_item_value`` at its own index, so what the response holds for it (data,
 errors, paths, null propagation) is what graphql-core makes.

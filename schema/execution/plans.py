@@ -1,18 +1,20 @@
-"""Compile a plain selection on an object type into one Python function building its dict.
+"""Compile a plain selection on a list's object type into one Python loop building its dicts.
 
 A selection is *plain* when every field graphql-core collected for it (fragments, aliases,
 @skip/@include already applied by ``collect_subfields``) is ``__typename``, a Strawberry field
 that only reads an attribute, or a resolver with a checked equivalent
 (``equivalents.MIRRORS``), and its value is a scalar or enum, a list of those, or an object
-whose own selection is plain. The compiled function returns exactly the dict graphql-core's
-``execute_fields`` would build, or raises; it never records an error. Whatever is not certain
-(a null in a non-null position, a value the scalar refuses, an exception, an unexpected type)
-raises, and the caller then completes that item the normal way, so errors, paths and null
-propagation are graphql-core's own.
+whose own selection is plain. For each item the compiled loop appends exactly the dict
+graphql-core's ``execute_fields`` would build, or raises; it never records an error. Whatever
+is not certain (a null in a non-null position, a value the scalar refuses, an exception, an
+unexpected type) raises, and the caller then completes that item the normal way and resumes
+the loop after it, so errors, paths and null propagation are graphql-core's own.
 
-The generated code is straight-line: one ``def`` per object selection, attributes read
-directly, built-in scalars checked inline (``v if v.__class__ is str else <serialize>``), the
-rest serialized by the GraphQL type's own ``coerce_output_value``.
+The generated code is straight-line: the list's item body inlined in its loop, one ``def`` per
+nested object selection, attributes read directly, built-in scalars checked inline
+(``v if v.__class__ is str else <serialize>``), the rest serialized by the GraphQL type's own
+``coerce_output_value``. What is the same for every item of a list (context reads, a nested
+object's dict, a date's text) is done once per list.
 """
 
 from __future__ import annotations
