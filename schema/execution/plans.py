@@ -406,7 +406,9 @@ class PlanCompiler:
             if leaf is not None:  # inlined in the comprehension: no call per item
                 return [check, f"{dst} = [{leaf} for x in {src}] if {src} else []"]
             item = self._name("i")
-            body = self._complete(gql_type.of_type, details, "x", "x", _Scope(caching=False))
+            item_scope = _Scope(caching=False)
+            body = self._complete(gql_type.of_type, details, "x", "x", item_scope)
+            body[:0] = item_scope.lines()
             self._defs.append(
                 "\n".join([f"def {item}(x, ctx):", *(f"    {b}" for b in body), "    return x"])
             )
