@@ -64,10 +64,14 @@ class Sample:
 
 async def _pull(shape: str, compiled: bool, entries: int) -> Sample:
     from bench.memory import memory_gateway
+    from gateway import heap
     from schema import Context, build_schema
 
-    gateway = memory_gateway(entries)
     schema = build_schema(compiled=compiled)
+    # The collector as a serving process has it (``hourglass serve``): settled once the app
+    # is built, before any vendor data arrives (here, the in-memory source's entries).
+    heap.settle()
+    gateway = memory_gateway(entries)
     query = QUERY % (PAGE, SHAPES[shape])
     after: str | None = None
     count = pages = 0

@@ -10,9 +10,6 @@ errors, paths, null propagation) is what graphql-core makes.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from cachetools import LRUCache
@@ -118,19 +115,18 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         awaitable_indices: list[int] = []
         iterator = iter(items)
         try:
-            with _collection_deferred():
-                while True:
-                    try:
-                        plan(iterator, ctx, info, completed)
-                        break
-                    except Exception:
-                        # The plan stopped at the item after those it completed; on from the
-                        # next one.
-                        index = len(completed)
-                        if self._complete_normally(
-                            index, items[index], completed, item_type, fields, info, path
-                        ):
-                            awaitable_indices.append(index)
+            while True:
+                try:
+                    plan(iterator, ctx, info, completed)
+                    break
+                except Exception:
+                    # The plan stopped at the item after those it completed; on from the
+                    # next one.
+                    index = len(completed)
+                    if self._complete_normally(
+                        index, items[index], completed, item_type, fields, info, path
+                    ):
+                        awaitable_indices.append(index)
         except Exception:
             # An error propagating out of an item (a null in a non-null item): as graphql-core
             # does, settle the awaitables already started and those the list still holds.
@@ -175,23 +171,3 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         for index, value in zip(indices, values, strict=True):
             completed[index] = value
         return completed
-
-
-@contextmanager
-def _collection_deferred() -> Iterator[None]:
-    """No cyclic garbage collection while a list's items are built, one pass after.
-
-    Building a page allocates thousands of containers that all stay alive: the collector,
-    started every 700 allocations, frees none of them and promotes them towards the full
-    collections that walk the whole heap (the 100k-entry bench: 4 full collections a run,
-    a fifth of its time). Deferred, the next allocation after the list collects what it made
-    in one pass. A caller that turned collection off keeps it off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
@@ -14,9 +13,7 @@ from bench.memory import MemoryConnector, memory_gateway
 from gateway.models import TimeEntry
 from gateway.service import Gateway
 from schema import Context, build_schema
-from schema.execution.executor import CompiledExecutor
 from tests.conftest import fake_runtime
-from tests.schema.test_compiled_differential import _gateway
 
 PLUS2 = timezone(timedelta(hours=2))
 
@@ -48,38 +45,6 @@ def test_items_naming_one_user_get_equal_dicts_each_their_own() -> None:
     assert len({id(p) for p in projects}) == len(projects)
     first_user[0]["name"] = "changed"  # a consumer editing one item's user edits no other
     assert all(u["name"] == "User 0" for u in first_user[1:])
-
-
-def _run_bad_source(seen: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
-    """A query whose list has items the plan hands back (``seen``: was collection on then)."""
-    original = CompiledExecutor._complete_normally
-
-    def spy(self: CompiledExecutor, *args: Any) -> bool:
-        seen.append(gc.isenabled())
-        return original(self, *args)
-
-    monkeypatch.setattr(CompiledExecutor, "_complete_normally", spy)
-    query = '{ timeEntries(first: 20, sources: ["bad"]) { nodes { durationSeconds } } }'
-
-    async def run() -> Any:
-        return await build_schema().execute(query, context_value=Context(_gateway()))
-
-    assert asyncio.run(run()).errors
-
-
-@pytest.mark.parametrize("enabled", [True, False])
-def test_collection_is_deferred_while_a_list_is_built_then_restored(
-    enabled: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    seen: list[bool] = []
-    was = gc.isenabled()
-    (gc.enable if enabled else gc.disable)()
-    try:
-        _run_bad_source(seen, monkeypatch)
-        assert gc.isenabled() is enabled
-    finally:
-        (gc.enable if was else gc.disable)()
-    assert seen and not any(seen)
 
 
 def _moment(hour: int, **kw: Any) -> datetime:
