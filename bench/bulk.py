@@ -8,7 +8,9 @@ what the HTTP layer would send. The source is in memory (``bench.memory``), so t
 Hourglass's own CPU per entry, not a vendor's latency. HTTP itself is not included.
 
 Each measurement runs in a fresh process (``ru_maxrss`` is a high-water mark, and a warm heap
-would flatter the next run); figures are medians over ``runs`` processes.
+would flatter the next run), with the garbage collector set as ``hourglass serve`` sets it
+(``gateway.heap.settle`` once the schema is built, before the entries exist); figures are
+medians over ``runs`` processes.
 
     python -m bench.bulk            # all four measurements, 3 runs each
     python -m bench.bulk --runs 5
