@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from gateway.connectors.harvest import mapping
+from gateway.normalize import local_to_utc
 
 NEW_YORK, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
 
@@ -94,3 +95,20 @@ def test_the_same_wall_clock_in_two_zones_is_two_instants() -> None:
     ny, berlin = (mapping.time_entry("h", raw, z, None, memo) for z in (NEW_YORK, BERLIN))
     assert ny.start == datetime(2026, 3, 16, 13, tzinfo=UTC)
     assert berlin.start == datetime(2026, 3, 16, 8, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [NEW_YORK, BERLIN, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("Asia/Kolkata"), ZoneInfo("UTC")],
+)
+def test_wall_clocks_convert_as_the_zone_says_through_its_clock_changes(zone: ZoneInfo) -> None:
+    # Every quarter hour of the days around each 2026 clock change (Lord Howe's is 30 minutes).
+    memo = mapping.EntryMemo()
+    changes = [date(2026, m, d) for m, d in ((3, 8), (3, 29), (4, 5), (10, 4), (10, 25), (11, 1))]
+    days = {c + timedelta(days=k) for c in changes for k in (-1, 0, 1)}
+    for day in sorted(days):
+        for minutes in range(0, 24 * 60, 15):
+            wall = time(minutes // 60, minutes % 60)
+            converted = memo.local(day, wall, zone)
+            assert converted == local_to_utc(day, wall, zone), (day, wall)
+            assert converted.tzinfo is UTC

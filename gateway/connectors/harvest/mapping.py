@@ -87,14 +87,15 @@ def task(source: str, raw: TaskPayload) -> Task:
 
 class EntryMemo:
     """What the entries of one listing repeat, read once: a month's ~1,000 entries fall on ~20
-    days, their ~2,000 wall-clock times take ~600 texts (each day's ~1,400 pairs in a zone are
-    converted once), and an entry's ``updated_at`` is mostly its ``created_at``. Conversions
-    are kept per zone: one memo may serve entries read in different zones."""
+    days, their ~2,000 wall-clock times take ~600 texts, each day has one UTC offset in a zone
+    (but the days its clocks change), and an entry's ``updated_at`` is mostly its
+    ``created_at``. Offsets are kept per zone: one memo may serve entries read in different
+    zones."""
 
     def __init__(self) -> None:
         self._days: dict[str, date] = {}
         self._clocks: dict[str | None, time | None] = {}
-        self._local: dict[tuple[date, time, ZoneInfo], datetime] = {}
+        self._offsets: dict[tuple[date, ZoneInfo], timedelta | None] = {}
         self._stamps: dict[str | None, datetime | None] = {}
 
     def day(self, text: str) -> date:
@@ -109,15 +110,27 @@ class EntryMemo:
         return self._clocks[text]
 
     def local(self, day: date, wall: time, zone: ZoneInfo) -> datetime:
-        found = self._local.get((day, wall, zone))
-        if found is None:
-            found = self._local[day, wall, zone] = local_to_utc(day, wall, zone)
-        return found
+        """``local_to_utc``: by the day's one offset (a subtraction, not a zone lookup per
+        time), or exactly on a day the zone's offset changes."""
+        key = (day, zone)
+        if key not in self._offsets:
+            self._offsets[key] = _steady_offset(day, zone)
+        offset = self._offsets[key]
+        if offset is None:
+            return local_to_utc(day, wall, zone)
+        return datetime.combine(day, wall, tzinfo=UTC) - offset
 
     def instant(self, text: str | None) -> datetime | None:
         if text not in self._stamps:
             self._stamps[text] = parse_datetime(text)
         return self._stamps[text]
+
+
+def _steady_offset(day: date, zone: ZoneInfo) -> timedelta | None:
+    """``zone``'s UTC offset all through ``day``, or None if it changes that day (DST)."""
+    first = zone.utcoffset(datetime.combine(day, time.min))
+    last = zone.utcoffset(datetime.combine(day, time.max))
+    return first if first == last else None
 
 
 def time_entry(
