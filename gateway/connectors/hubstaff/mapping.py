@@ -136,7 +136,8 @@ class SpanMemo:
     def __init__(self) -> None:
         self._rows: dict[int, _Row] = {}
         self._stamps: dict[str, datetime] = {}
-        self._lengths: dict[int, timedelta] = {}  # by tracked seconds (600 most of the time)
+        # Spans by (start text, tracked seconds): the slot's activities mostly track all 600.
+        self._spans: dict[tuple[str, int], Span] = {}
 
     def __call__(self, raw: ActivityPayload) -> Span:
         # Whichever copy of the activity its row was read from: spans go by id.
@@ -202,18 +203,14 @@ class SpanMemo:
     def _read(self, raw: ActivityPayload) -> _Row:
         """The row of an activity: :func:`span` with its texts and lengths remembered."""
         text = raw.get("starts_at") or raw.get("time_slot") or ""
-        start = self._stamps.get(text)
-        if start is None:
-            start = parse_datetime(text)
+        tracked = raw.get("tracked", 0)
+        covers = self._spans.get((text, tracked))
+        if covers is None:
+            start = self.stamp(text)
             if start is None:
                 raise ValueError("an activity without a start")
-            self._stamps[text] = start
-        tracked = raw.get("tracked", 0)
-        length = self._lengths.get(tracked)
-        if length is None:
-            length = self._lengths[tracked] = timedelta(seconds=tracked)
-        covers = start, start + length
-        return (start, covers[1], raw["id"]), _key(raw), covers, raw
+            covers = self._spans[text, tracked] = start, start + timedelta(seconds=tracked)
+        return (covers[0], covers[1], raw["id"]), _key(raw), covers, raw
 
 
 def _key(raw: ActivityPayload) -> _Group:
