@@ -46,7 +46,10 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
   vendor holds for the question (the simulators' data as returned). Hubstaff's pages hold
   activities and Toggl's report pages hold rows (entries grouped), not entries: those pages
   are counted by walking the question's range once through the simulator's own API at the
-  largest page, in the fewest windows the API allows; Clockify's running timers (ids only)
+  largest page, in the fewest windows the API allows (Hubstaff: only the projects the deep
+  question pushes down, those with a client; and, from a fixed day on, the reads back a day at
+  a time that an entry beginning exactly at the range's start needs, since it may have begun
+  before); Clockify's running timers (ids only)
   are checked the same way against the report rows of the range, for names no row carries
   (`bench/truth.py`, untimed, counters reset afterwards). A bound marked `>=` is a floor (the
   exact minimum was not derived).

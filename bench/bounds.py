@@ -147,8 +147,11 @@ def entries_bound(
     cold: bool,
     windows: int = 1,
     window_pages: list[int] | None = None,
+    follows: int = 0,
 ) -> Bound:
-    """Reading ``n`` entries (``windows`` date windows the vendor forces) plus ``lists``."""
+    """Reading ``n`` entries (``windows`` date windows the vendor forces) plus ``lists``;
+    ``follows``: calls reading back past the range's start, one after another once the
+    windows are read (bench.truth), for entries that may begin before it."""
     v = VENDORS[vendor]
     if vendor == "hustle":
         refs = len(v.deep_lists) if cold and lists else 0
@@ -164,15 +167,17 @@ def entries_bound(
         windows, entry_pages = len(window_pages), sum(window_pages)
     refs = len(lists) if cold else 0
     token = v.token if cold else 0
-    calls = token + entry_pages + v.running + refs
+    calls = token + entry_pages + follows + v.running + refs
     per_window = max(window_pages) if window_pages else math.ceil(entry_pages / windows)
-    depth = token + (per_window if v.chained else min(per_window, 2))
+    depth = token + (per_window if v.chained else min(per_window, 2)) + follows
     parts = [f"{token} token"] if token else []
     unit = {"hubstaff": "activities", "toggl": "report rows"}.get(vendor, "entries")
     counted = ""
     if window_pages:
         counted = f", counted: {window_pages} per 7-day window" if windows > 1 else ", counted"
     parts.append(f"{entry_pages} page(s) of {unit} (n={n} entries, {v.page}/page{counted})")
+    if follows:
+        parts.append(f"{follows} call(s) back past the range's start (entries begun before it)")
     if v.running:
         parts.append("1 running-timer call")
     if refs:
@@ -201,11 +206,20 @@ def dashboard(
     return entries_bound(vendor, recent, lists, cold=cold, window_pages=window_pages)
 
 
-def month(vendor: str, n: int, *, cold: bool, window_pages: list[int] | None = None) -> Bound:
+def month(
+    vendor: str,
+    n: int,
+    *,
+    cold: bool,
+    window_pages: list[int] | None = None,
+    follows: int = 0,
+) -> Bound:
     if vendor == "hustle":
         return Bound(0, 0.0, "no time data: no call", True)
     windows = math.ceil(30 / 7) if vendor == "hubstaff" else 1
-    return entries_bound(vendor, n, (), cold=cold, windows=windows, window_pages=window_pages)
+    return entries_bound(
+        vendor, n, (), cold=cold, windows=windows, window_pages=window_pages, follows=follows
+    )
 
 
 def deep(
@@ -215,9 +229,10 @@ def deep(
     cold: bool,
     window_pages: list[int] | None = None,
     unnamed: tuple[str, ...] = (),
+    follows: int = 0,
 ) -> Bound:
     lists = _with(VENDORS[vendor].deep_lists, unnamed)
-    return entries_bound(vendor, n, lists, cold=cold, window_pages=window_pages)
+    return entries_bound(vendor, n, lists, cold=cold, window_pages=window_pages, follows=follows)
 
 
 def combine(bounds: dict[str, Bound]) -> Bound:

@@ -42,9 +42,13 @@ def _bounds(name: str, m: Measured, phase: str) -> dict[str, bounds.Bound]:
                 vendor, recent, n, cold=is_cold, window_pages=pages, unnamed=extra
             )
         elif name == "month":
-            out[vendor] = bounds.month(vendor, n, cold=is_cold, window_pages=pages)
+            follows = m.follows.get(vendor, 0)
+            out[vendor] = bounds.month(vendor, n, cold=is_cold, window_pages=pages, follows=follows)
         else:
-            out[vendor] = bounds.deep(vendor, n, cold=is_cold, window_pages=pages, unnamed=extra)
+            follows = m.follows.get(vendor, 0)
+            out[vendor] = bounds.deep(
+                vendor, n, cold=is_cold, window_pages=pages, unnamed=extra, follows=follows
+            )
     return out
 
 
