@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from gateway.models import NOTHING_EMBEDDED, EmbeddedRef, Kind, TimeEntry, User
+from gateway.models import NOTHING_EMBEDDED, EmbeddedRef, Kind, TimeEntry, User, _init_through_slots
 
 FIELDS = dataclasses.fields(TimeEntry)
 VALUES: dict[str, list[Any]] = {
@@ -77,3 +77,20 @@ def test_an_entry_stays_frozen_hashable_and_compared_by_value() -> None:
     twin = TimeEntry("a", "1", date(2026, 1, 1), 60, raw={"x": 2})  # raw is not compared
     assert entry == twin and hash(entry) == hash(twin)
     assert dataclasses.replace(entry, id="2").id == "2"
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"late": dataclasses.field(default=0, init=False)},
+        {"named": dataclasses.field(default=0, kw_only=True)},
+        {"__post_init__": lambda self: None},
+    ],
+)
+def test_what_the_generated_init_would_leave_out_is_refused(extra: dict[str, Any]) -> None:
+    namespace = {"__annotations__": {"id": "str"}} | extra
+    if "__post_init__" not in extra:
+        namespace["__annotations__"] |= {next(iter(extra)): "int"}
+    cls = dataclasses.dataclass(frozen=True, slots=True)(type("Sample", (), namespace))
+    with pytest.raises(TypeError, match="Sample"):
+        _init_through_slots(cls)
