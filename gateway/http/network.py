@@ -83,9 +83,7 @@ class AiohttpNetwork(AiohttpTransport):
         loop; to a real vendor it is a TCP and a TLS handshake, one or two round trips. Not
         awaited and never failing: if it does not work out, the request connects as always.
         """
-        if not isinstance(self.client, aiohttp.ClientSession):
-            self.client = self.get_client()
-        task = asyncio.ensure_future(_connect(self.client, yarl.URL(str(url), encoded=True)))
+        task = asyncio.create_task(_connect(self._session(), yarl.URL(str(url), encoded=True)))
         self._opening.add(task)
         task.add_done_callback(self._opening.discard)
 
@@ -94,6 +92,12 @@ class AiohttpNetwork(AiohttpTransport):
             task.cancel()
         await asyncio.gather(*self._opening, return_exceptions=True)
         await super().aclose()
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The session, made on first use (inside the running loop, which aiohttp binds it to)."""
+        if not isinstance(self.client, aiohttp.ClientSession):
+            self.client = self.get_client()
+        return self.client
 
     def get_client(self) -> aiohttp.ClientSession:
         connector = aiohttp.TCPConnector(
@@ -110,11 +114,9 @@ class AiohttpNetwork(AiohttpTransport):
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if not isinstance(self.client, aiohttp.ClientSession):
-            self.client = self.get_client()
         headers = [(k, v) for k, v in request.headers.multi_items() if k != "transfer-encoding"]
         with _mapped(request):
-            async with self.client.request(
+            async with self._session().request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
                 headers=headers,
@@ -145,6 +147,7 @@ async def _connect(session: aiohttp.ClientSession, url: yarl.URL) -> None:
     settings), released at once so the next request there takes it."""
     request = aiohttp.ClientRequest("GET", url, loop=asyncio.get_running_loop(), session=session)
     try:
+        # ``connector`` is typed optional; ``get_client`` always gives the session one.
         connection = await session.connector.connect(  # type: ignore[union-attr]
             request, [], aiohttp.ClientTimeout(total=PRECONNECT_TIMEOUT)
         )
