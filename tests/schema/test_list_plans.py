@@ -13,6 +13,7 @@ from bench.memory import MemoryConnector, memory_gateway
 from gateway.models import TimeEntry
 from gateway.service import Gateway
 from schema import Context, build_schema
+from schema.execution.executor import CompiledExecutor
 from tests.conftest import fake_runtime
 
 PLUS2 = timezone(timedelta(hours=2))
@@ -34,8 +35,21 @@ def _nodes(compiled: bool) -> list[dict[str, Any]]:
     return nodes
 
 
-def test_items_naming_one_user_get_equal_dicts_each_their_own() -> None:
+def test_items_naming_one_user_get_equal_dicts_each_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every item must come from the plan's loop: one completed the normal way (a bail) would
+    # build its own user dict and leave the sharing below untested.
+    normally: list[int] = []
+    complete_normally = CompiledExecutor._complete_normally
+
+    def counted(self: CompiledExecutor, index: int, *args: Any) -> bool:
+        normally.append(index)
+        return complete_normally(self, index, *args)
+
+    monkeypatch.setattr(CompiledExecutor, "_complete_normally", counted)
     nodes = _nodes(compiled=True)
+    assert normally == []
     assert orjson.dumps(nodes) == orjson.dumps(_nodes(compiled=False))
     # 300 entries over 50 users and 200 projects: every user is named by several entries.
     first_user = [n["user"] for n in nodes if n["user"]["name"] == "User 0"]
