@@ -9,7 +9,7 @@ the user and the activity's slot, so the session can be found again by id).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
@@ -120,6 +120,7 @@ def span(raw: ActivityPayload) -> Span:
 
 
 Span = tuple[datetime, datetime]
+_Stamp = Callable[[str | None], datetime | None]  # a timestamp text read: parse_datetime's way
 _Group = tuple[int, int, int]
 # An activity as :func:`sessions` reads it: its place in time (start, end, id), the group of
 # activities it may chain with, its span, and itself.
@@ -315,7 +316,7 @@ class SessionRef(NamedTuple):
 
 def session_id(session: Session, memo: SpanMemo | None = None) -> str:
     first = session.first
-    slot = (memo or SpanMemo()).stamp(first.get("time_slot")) or session.start
+    slot = (memo.stamp if memo else parse_datetime)(first.get("time_slot")) or session.start
     return f"{first['id']}.{first['user_id']}.{int(slot.timestamp())}"
 
 
@@ -333,7 +334,8 @@ def time_entry(source: str, session: Session, memo: SpanMemo | None = None) -> T
     texts are parsed already."""
     acts = session.activities
     first = session.first
-    stamps = memo or SpanMemo()
+    # Alone (no query's memo), each text is parsed as it is read: no memo for one entry.
+    stamps: _Stamp = memo.stamp if memo else parse_datetime
     tracked, billable, created, updated = 0, True, [], []
     for raw in acts:  # one pass for what four would read
         tracked += raw.get("tracked", 0)
@@ -344,7 +346,7 @@ def time_entry(source: str, session: Session, memo: SpanMemo | None = None) -> T
             updated.append(text)
     return TimeEntry(
         source=source,
-        id=session_id(session, stamps),
+        id=session_id(session, memo),
         date=parse_date(first["date"]) if first.get("date") else session.start.date(),
         duration_seconds=tracked,
         start=session.start,
@@ -360,7 +362,7 @@ def time_entry(source: str, session: Session, memo: SpanMemo | None = None) -> T
     )
 
 
-def _extreme(texts: list[str], stamps: SpanMemo, *, latest: bool) -> datetime | None:
+def _extreme(texts: list[str], stamp: _Stamp, *, latest: bool) -> datetime | None:
     """The earliest (or latest) of timestamp texts, parsing one instead of each.
 
     Hubstaff writes them all alike (``2026-03-20T10:00:00Z``): texts of one length ending in
@@ -369,8 +371,8 @@ def _extreme(texts: list[str], stamps: SpanMemo, *, latest: bool) -> datetime | 
         return None
     size = len(texts[0])
     if all(len(t) == size and t[-1] == "Z" for t in texts):
-        return stamps.stamp(max(texts) if latest else min(texts))
-    parsed = [t for t in map(stamps.stamp, texts) if t is not None]
+        return stamp(max(texts) if latest else min(texts))
+    parsed = [t for t in map(stamp, texts) if t is not None]
     return (max(parsed) if latest else min(parsed)) if parsed else None
 
 
