@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from gateway.connectors.embedding import Named, embedded_refs
@@ -93,37 +94,19 @@ class EntryMemo:
     zones."""
 
     def __init__(self) -> None:
-        self._days: dict[str, date] = {}
-        self._clocks: dict[str | None, time | None] = {}
-        self._offsets: dict[tuple[date, ZoneInfo], timedelta | None] = {}
-        self._stamps: dict[str | None, datetime | None] = {}
-
-    def day(self, text: str) -> date:
-        found = self._days.get(text)
-        if found is None:
-            found = self._days[text] = parse_date(text)
-        return found
-
-    def clock(self, text: str | None) -> time | None:
-        if text not in self._clocks:
-            self._clocks[text] = parse_wall_clock(text)
-        return self._clocks[text]
+        # Each a per-listing cache of the pure function (a C lookup per repeat, no frame).
+        self.day = cache(parse_date)
+        self.clock = cache(parse_wall_clock)
+        self.instant = cache(parse_datetime)
+        self._offset = cache(_steady_offset)
 
     def local(self, day: date, wall: time, zone: ZoneInfo) -> datetime:
         """``local_to_utc``: by the day's one offset (a subtraction, not a zone lookup per
         time), or exactly on a day the zone's offset changes."""
-        key = (day, zone)
-        if key not in self._offsets:
-            self._offsets[key] = _steady_offset(day, zone)
-        offset = self._offsets[key]
+        offset = self._offset(day, zone)
         if offset is None:
             return local_to_utc(day, wall, zone)
         return datetime.combine(day, wall, tzinfo=UTC) - offset
-
-    def instant(self, text: str | None) -> datetime | None:
-        if text not in self._stamps:
-            self._stamps[text] = parse_datetime(text)
-        return self._stamps[text]
 
 
 def _steady_offset(day: date, zone: ZoneInfo) -> timedelta | None:
