@@ -91,16 +91,20 @@ def _inline_template(gql_type: Any) -> str | None:
     return None
 
 
+def _leaf_template(gql_type: GraphQLOutputType) -> str | None:
+    """The inline template of a field's type when it is a (possibly non-null) leaf."""
+    leaf = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
+    return _inline_template(leaf) if is_leaf_type(leaf) else None
+
+
 def _immutable_leaf(gql_type: GraphQLOutputType) -> bool:
     """Whether the field completes to an immutable value: a scalar with an inline template
     (those give the str, int, float or bool itself, or an ISO string)."""
-    leaf = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
-    return is_leaf_type(leaf) and _inline_template(leaf) is not None
+    return _leaf_template(gql_type) is not None
 
 
 def _is_datetime(gql_type: GraphQLOutputType) -> bool:
-    leaf = gql_type.of_type if isinstance(gql_type, GraphQLNonNull) else gql_type
-    return is_leaf_type(leaf) and leaf.name == "DateTime" and _inline_template(leaf) is _ISO_UTC
+    return _leaf_template(gql_type) is _ISO_UTC and get_named_type(gql_type).name == "DateTime"
 
 
 def _moments_together(moments: list[tuple[str, list[str]]]) -> list[str]:
