@@ -567,6 +567,12 @@ async def test_unfiltered_pages_of_seeded_activities_end_with_manual_time(sim: S
               "time_slot[stop]": (friday + timedelta(days=2)).isoformat()}
     before = await sim.all_pages(org("/activities"), "activities", page_limit=50, **window)
     assert len(before) > 100
+    # The slices and next ids agree with the filtered (per-record) path over the same records.
+    users = [a["user_id"] for a in before]
+    busiest = max(set(users), key=users.count)
+    theirs = await sim.all_pages(org("/activities"), "activities", page_limit=50, **window,
+                                 **{"user_ids[]": busiest})
+    assert theirs == [a for a in before if a["user_id"] == busiest] and len(theirs) > 50
     entry = {"project_id": task["project_id"], "task_id": task["id"], "note": "Workshop"}
     await post_time(sim, user_id, start_time=hour.isoformat(), tracked=1200, **entry)
     after = await sim.all_pages(org("/activities"), "activities", page_limit=50, **window)
