@@ -110,7 +110,9 @@ def _follows(walk: _Walk, read: list[dict[str, Any]], origin: datetime) -> int:
     the edge can show. Only the users concerned are asked for."""
     chains = [a for a in read if _span(a)[0] == origin]
     calls, edge, before = 0, origin, list(chains)
-    while chains and calls < MAX_FOLLOWS:
+    for _ in range(MAX_FOLLOWS):
+        if not chains:
+            break
         day = edge - timedelta(days=1)
         found, pages = walk(day, edge, {a["user_id"] for a in chains})
         calls, before = calls + pages, before + found
