@@ -142,7 +142,8 @@ def _ref_expr(kind: str, attr: str, source: str = "o.source") -> str:
 
 def _held_expr(kind: str, attr: str) -> str:
     """``_held`` on the item, inlined: ``_pre`` raises KeyError when not prefetched; no
-    embedded reference served (``_emb`` empty) is the usual case, tested once per list."""
+    embedded reference served (``_emb`` empty) is the usual case, so ``_emb``'s truth is
+    tested before any lookup in it."""
     embedded = f"(held := _emb.get(({kind}, id(o)))) is None"
     return (
         f"None if (nid := o.{attr}) is None else "
