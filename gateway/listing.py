@@ -30,6 +30,9 @@ from gateway.errors import UpstreamError, UserInputError, unreadable
 log = logging.getLogger("hourglass.listing")
 T = TypeVar("T")
 SortKey = tuple[Any, ...]
+# A sorted group of a source's (key, item) pairs, with the failure that ended the source
+# after it, if one did (``_ordered``).
+_Group = tuple[list[tuple[SortKey, T]], UpstreamError | None]
 
 
 @dataclass(slots=True)
@@ -186,7 +189,7 @@ class _Head(Generic[T]):
     read ahead of it (``read_ahead``).
 
     A failure of the stream is flagged on the source's outcome when the merge takes the
-    group it ended (or finds the stream ended), not when it happened: a stream read ahead
+    group it ended (empty if the failure came first), not when it happened: a stream read ahead
     fails on the page that reaches the failure, as one read only when needed would.
     """
 
@@ -194,9 +197,7 @@ class _Head(Generic[T]):
         "ahead",
         "ahead_items",
         "done",
-        "end_failure",
         "ended",
-        "failure",
         "group",
         "pos",
         "pull",
@@ -212,16 +213,14 @@ class _Head(Generic[T]):
         keep: Callable[[T], bool],
     ) -> None:
         self.source = source
-        self.stream = _ordered(source, key, reverse, keep, self._failed)
+        self.stream = _ordered(source, key, reverse, keep)
         self.group: list[tuple[SortKey, T]] = []
         self.pos = 0
         self.done = False  # the group is used up and nothing follows
         # Groups read, each with the failure that ended the stream after it (if it did).
-        self.ahead: deque[tuple[list[tuple[SortKey, T]], UpstreamError | None]] = deque()
+        self.ahead: deque[_Group[T]] = deque()
         self.ahead_items = 0
         self.ended = False  # the stream has no group left (``ahead`` may still hold some)
-        self.end_failure: UpstreamError | None = None  # what ended it, if it failed
-        self.failure: UpstreamError | None = None  # set by the stream during a read
         # The one read of the stream in flight: a generator is read by one task at a time.
         self.pull: asyncio.Task[None] | None = None
 
@@ -250,18 +249,14 @@ class _Head(Generic[T]):
 
     async def _pull(self) -> None:
         try:
-            group = await anext(self.stream, None)
+            read = await anext(self.stream, None)
         finally:
             self.pull = None
-        failure, self.failure = self.failure, None
-        if group is None:
-            self.ended, self.end_failure = True, failure
+        if read is None:
+            self.ended = True
         else:
-            self.ahead.append((group, failure))
-            self.ahead_items += len(group)
-
-    def _failed(self, error: UpstreamError) -> None:
-        self.failure = error
+            self.ahead.append(read)
+            self.ahead_items += len(read[0])
 
     def _next_group(self) -> None:
         """Move on to the next group read (or find the stream ended), flagging the failure
@@ -271,8 +266,7 @@ class _Head(Generic[T]):
             self.ahead_items -= len(group)
             self.group = group
         else:
-            failure, self.end_failure = self.end_failure, None  # flagged once
-            self.group, self.done = [], True
+            self.group, self.done, failure = [], True, None
         self.pos = 0
         if failure is not None:
             self.source.outcome.complete = False
@@ -323,18 +317,19 @@ async def _ordered(
     key: Callable[[T], SortKey],
     reverse: bool,
     keep: Callable[[T], bool],
-    failed: Callable[[UpstreamError], None],
-) -> AsyncGenerator[list[tuple[SortKey, T]], None]:
+) -> AsyncGenerator[_Group[T], None]:
     """The stream's kept items in exact order, in sorted groups, as lazily as its order allows.
 
     A source sorted by a coarse key (the date) yields one group per coarse key as soon as the
     next key shows up; any other source yields one group once it is read whole. Groups, not
     single items, so the merge pays one async step per group rather than per item.
 
-    An upstream failure ends this stream and is reported to ``failed``; it never raises into
-    the merge, so the other sources' items are still returned.
+    Each group comes with ``None``, or with the failure that ended the stream after it (the
+    last group, empty if the failure came first). An upstream failure never raises into the
+    merge, so the other sources' items are still returned.
     """
     group: list[tuple[SortKey, T]] = []
+    failure: UpstreamError | None = None
     group_key: Any = object()
     sorted_by = stream.sorted_by
     try:
@@ -346,20 +341,20 @@ async def _ordered(
                     coarse = sorted_by(item)
                     if coarse != group_key and group:
                         group.sort(key=_first, reverse=reverse)
-                        yield group
+                        yield group, None
                         group = []
                     group_key = coarse
                 group.append((key(item), item))
         except UpstreamError as exc:
-            failed(exc)
+            failure = exc
         except Exception:
             log.exception(
                 "reading a source failed", extra={"fields": {"source": stream.outcome.source}}
             )
-            failed(unreadable(stream.outcome.source))
-        if group:
+            failure = unreadable(stream.outcome.source)
+        if group or failure is not None:
             group.sort(key=_first, reverse=reverse)
-            yield group
+            yield group, failure
     finally:
         # Stops the source's pagination when the merge needs no more of it.
         closer = getattr(stream.items, "aclose", None)
