@@ -132,16 +132,20 @@ async def paginate(
     try:
         while True:
             request = paginator.next_request(page)
-            if request is not None:
-                _admit(seen, [request], max_pages)
-                if eager:
-                    upcoming = asyncio.ensure_future(fetch(request))
-                    # A task runs only when this one yields to the loop: let it put the request
-                    # on the wire now, not after the caller's work on this page.
-                    await asyncio.sleep(0)
-            yield page
             if request is None:
+                yield page
                 return
+            try:
+                _admit(seen, [request], max_pages)
+            except PaginationError:
+                yield page  # refused is the page it names, not this one
+                raise
+            if eager:
+                upcoming = asyncio.ensure_future(fetch(request))
+                # A task runs only when this one yields to the loop: let it put the request
+                # on the wire now, not after the caller's work on this page.
+                await asyncio.sleep(0)
+            yield page
             if upcoming is None:
                 page = await fetch(request)
             else:

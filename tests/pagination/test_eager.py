@@ -78,7 +78,7 @@ async def test_a_caller_that_stops_early_cancels_the_page_asked_for_ahead() -> N
 async def test_a_page_named_twice_is_refused_before_it_is_asked_for() -> None:
     vendor = Vendor([])
     with pytest.raises(PaginationError):
-        await read(vendor, Chain(loop_to=2), eager=True)
+        await read(vendor, Chain(loop_to=2), eager=True, stop_after=0)  # reads on past page 4
     assert vendor.log.count("ask 2") == 1
 
 
@@ -92,3 +92,21 @@ async def test_the_next_page_is_asked_for_before_a_caller_that_never_yields_gets
         async for page in pages:
             vendor.log.append(f"used {page.items[0]}")
     assert vendor.log[:3] == ["ask 1", "ask 2", "used 1"]
+
+
+@pytest.mark.parametrize("eager", [True, False])
+@pytest.mark.parametrize("cap", [None, 3])
+async def test_a_refused_page_stops_the_walk_after_the_page_naming_it(
+    eager: bool, cap: int | None
+) -> None:
+    # Refused for naming page 2 again after page 4, or for being past a cap of 3 pages: every
+    # page before the refused one is handed back, the one that names it included.
+    chain = Chain(loop_to=2 if cap is None else None)
+    limits = {} if cap is None else {"max_pages": cap}
+    got: list[int] = []
+    with pytest.raises(PaginationError):
+        async for page in paginate(
+            Vendor([]).fetch, PageRequest("/pages"), chain, eager=eager, **limits
+        ):
+            got += page.items
+    assert got == ([1, 2, 3, 4] if cap is None else [1, 2, 3])
