@@ -87,6 +87,9 @@ def create_app(
     def get_context(scope: Scope) -> Context:
         return Context(scope["app"].state.gateway)
 
+    async def prepare(scope: Scope) -> None:
+        await scope["app"].state.gateway.head_start()
+
     app = FastAPI(
         title="Hourglass",
         lifespan=lifespan,
@@ -96,7 +99,7 @@ def create_app(
     ttl = settings.response_cache_ttl
     if response_cache is None and ttl > 0:
         response_cache = ResponseCache(ttl)
-    graphql = GraphQLEndpoint(build_schema(), get_context, cache=response_cache)
+    graphql = GraphQLEndpoint(build_schema(), get_context, cache=response_cache, prepare=prepare)
     # A plain ASGI route: no per-request framework objects (gateway/graphql_http.py).
     app.router.routes.append(Route("/graphql", graphql, include_in_schema=False))
 

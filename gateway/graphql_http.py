@@ -31,7 +31,13 @@ from urllib.parse import parse_qsl
 
 import orjson
 import strawberry
-from graphql import GraphQLError, GraphQLFormattedError, OperationType
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLFormattedError,
+    OperationDefinitionNode,
+    OperationType,
+)
 from starlette.types import Message, Receive, Scope, Send
 from strawberry.exceptions import MissingQueryError
 from strawberry.http.ides import get_graphql_ide_html
@@ -50,6 +56,8 @@ from gateway.graphql_params import (
 from gateway.response_cache import Outcome, ResponseCache, cache_key
 
 ContextGetter = Callable[[Scope], object]
+# Run before an operation that reads data is executed (the app starts due token exchanges).
+Prepare = Callable[[Scope], Awaitable[None]]
 
 MAX_BODY_BYTES = 1 << 20
 
@@ -110,10 +118,12 @@ class GraphQLEndpoint:
         cache: ResponseCache | None = None,
         graphiql: bool = True,
         max_body_bytes: int = MAX_BODY_BYTES,
+        prepare: Prepare | None = None,
     ) -> None:
         self._schema = schema
         self._context = context
         self._cache = cache
+        self._prepare = prepare
         self._documents = Documents()
         self._max_body = max_body_bytes
         self._ide = get_graphql_ide_html("graphiql").encode() if graphiql else None
@@ -161,9 +171,13 @@ class GraphQLEndpoint:
         if stored is not None:
             body, age = stored
             return Reply(200, body, [_JSON, (_CACHE_HEADER, _HIT), (b"age", b"%d" % age)])
-        kind = self._checked_kind(params, over_get)
+        operation = self._checked_operation(params, over_get)
+        kind = operation.operation
+        prepare = self._prepare if _reads_data(operation) else None
 
         async def produce() -> Outcome:
+            if prepare is not None:
+                await prepare(scope)
             return await self._execute(scope, params, _OVER_GET if over_get else _OVER_POST)
 
         if cache is None or kind is not OperationType.QUERY:
@@ -178,14 +192,15 @@ class GraphQLEndpoint:
             outcome, label = await cache.refresh(key, produce), _BYPASS
         return Reply(outcome.status, outcome.body, [_JSON, (_CACHE_HEADER, label)])
 
-    def _checked_kind(self, params: GraphQLParams, over_get: bool) -> OperationType:
-        """The selected operation's type, if this request may run it (``RequestError`` if not)."""
+    def _checked_operation(self, params: GraphQLParams, over_get: bool) -> OperationDefinitionNode:
+        """The selected operation, if this request may run it (``RequestError`` if not)."""
         try:
-            kind = self._documents.operation(params).operation
+            operation = self._documents.operation(params)
         except RequestError as exc:
             if exc.error is not None:
                 self._schema.process_errors([exc.error])  # logged as Strawberry would
             raise
+        kind = operation.operation
         if kind is OperationType.SUBSCRIPTION:
             raise RequestError(400, "subscriptions are not served over HTTP")
         if over_get and kind is not OperationType.QUERY:
@@ -193,7 +208,7 @@ class GraphQLEndpoint:
                 405, "mutations are not allowed over GET: use POST", "METHOD_NOT_ALLOWED",
                 {"Allow": "POST"},
             )  # fmt: skip
-        return kind
+        return operation
 
     async def _execute(
         self, scope: Scope, params: GraphQLParams, allowed: frozenset[AllowedOperation]
@@ -210,6 +225,15 @@ class GraphQLEndpoint:
             # Checked before executing (graphql_params); kept as a net, never as a 500.
             raise RequestError(400, "the request does not select an operation to run") from exc
         return _outcome(result)
+
+
+def _reads_data(operation: OperationDefinitionNode) -> bool:
+    """Whether the operation selects anything but introspection (``__schema``, ``__type``,
+    ``__typename``) at its root: what GraphiQL sends on load reads no source."""
+    return any(
+        not isinstance(selection, FieldNode) or not selection.name.value.startswith("__")
+        for selection in operation.selection_set.selections
+    )
 
 
 def _outcome(result: ExecutionResult) -> Outcome:

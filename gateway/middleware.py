@@ -14,6 +14,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.http.critical import critical_scope
 from gateway.http.deadline import deadline_scope
 from gateway.logs import request_id
 
@@ -59,7 +60,10 @@ class RequestContext:
 
         path: str = scope["path"]
         try:
-            with deadline_scope(self.deadline if path.startswith(self.deadline_prefix) else None):
+            if path.startswith(self.deadline_prefix):
+                with deadline_scope(self.deadline), critical_scope():
+                    await self.app(scope, receive, tagged_send)
+            else:
                 await self.app(scope, receive, tagged_send)
         finally:
             if log.isEnabledFor(logging.INFO):

@@ -19,6 +19,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from gateway import nested, recent
 from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery, Warms
@@ -45,6 +46,7 @@ from gateway.filters import (
     past,
     reference_key,
 )
+from gateway.http import critical
 from gateway.http.breaker import BreakerSnapshot, CircuitBreaker
 from gateway.ids import GlobalId, decode
 from gateway.listing import (
@@ -93,11 +95,16 @@ class SourceRuntime:
         """The source's circuit as of now (what ``sources { status health }`` and /readyz show)."""
         return (self.breaker or CircuitBreaker(self.name)).snapshot()
 
-    def warm(self) -> None:
+    def warm(self) -> asyncio.Future[Any] | None:
         """Start what every call to the source first needs (``Warms``), if the connector has
-        such work: before the listing's other sources send their requests."""
-        if isinstance(self.connector, Warms):
-            self.connector.warm()
+        such work and it is due; returns that work while it is under way."""
+        return self.connector.warm() if isinstance(self.connector, Warms) else None
+
+
+# The event loop time a query gives the token exchanges it starts before its own work: their
+# connect and send take ~1 ms of loop passes here (cold dashboard: the token left at 2-4 ms
+# instead of 10-13 ms, and the query ended ~8 ms sooner).
+HEAD_START = 0.003
 
 
 @dataclass
@@ -119,8 +126,22 @@ class Gateway:
                 raise UserInputError(f"unknown source(s): {', '.join(unknown)}")
             chosen = [self.sources[n] for n in dict.fromkeys(names)]
         for rt in chosen:
-            rt.warm()
+            # The request decodes other answers after it (``critical``): the longer path.
+            if (flight := rt.warm()) is not None:
+                critical.hold(flight)
         return chosen
+
+    async def head_start(self) -> None:
+        """Before a query is validated and planned: start every source's due token exchange
+        and give it ``HEAD_START`` of the event loop, so that its request is sent before the
+        query's own work (validation, ~2 ms; the other vendors' requests, ~0.6 ms each) takes
+        the loop. It is the first of two round trips in a row on the query's longest path.
+
+        Every source: which ones the query reads is known only once it runs, and a due token
+        is needed by the next query that reads the source anyway."""
+        flights = [f for rt in self.sources.values() if (f := rt.warm()) is not None]
+        if flights and not all(f.done() for f in flights):
+            await asyncio.wait(flights, timeout=HEAD_START)
 
     async def time_entries(
         self, flt: TimeEntryFilter, *, first: int, after: str | None, order: Order

@@ -8,6 +8,7 @@ that "this vendor has no time entries" is a flag, never a crash.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -133,8 +134,9 @@ class Warms(Protocol):
     """An optional capability of a connector: work every request needs first (a token
     exchange) that it can start before the request is built."""
 
-    def warm(self) -> None:
-        """Start that work if it is due, without waiting for it; never raises."""
+    def warm(self) -> asyncio.Future[Any] | None:
+        """Start that work if it is due, without waiting for it; never raises. Returns the
+        work under way that the connector's calls will wait for, if any."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ import httpx
 import orjson
 
 from gateway import errors
+from gateway.http import critical
 from gateway.http.deadline import remaining
 from gateway.http.limiter import RateBudgetExceeded
 from gateway.http.retry import retry_after_seconds
@@ -107,6 +108,8 @@ class Upstream:
             raise errors.UpstreamUnavailable(
                 self.source, f"source {self.source!r} could not be reached"
             ) from exc
+        # The answer is read after any token exchange this request waits for (``critical``).
+        await critical.settled()
         self._raise_for_status(response)
         body = self._decode(response) if expect_json else response.content
         return UpstreamResponse(response.status_code, response.headers, body)

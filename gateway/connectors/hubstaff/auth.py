@@ -42,6 +42,7 @@ from pydantic import SecretStr
 
 from gateway import errors
 from gateway.connectors.hubstaff.store import StoredToken, TokenStore, fingerprint
+from gateway.http import critical
 from gateway.http.retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,10 @@ class RotatingTokenProvider:
             return True
         return False
 
+    def pending(self) -> asyncio.Future[str] | None:
+        """The exchange under way that ``token`` callers wait for (``None`` when none is)."""
+        return self._flight
+
     async def rejected(self, token: str) -> None:
         if self._current is not None and self._current.access_token == token:
             self._rejected = token  # also ignore it if the store still holds it
@@ -255,6 +260,9 @@ class RotatingTokenProvider:
         on disk, so another process never reads (and exchanges) the link before it. The access
         token goes to ``flight`` as soon as the grant is in hand; a failed save raises here
         (for ``force_refresh``) after being logged."""
+        # The request that started the exchange holds its decoding for it (``critical``);
+        # the exchange itself must not wait for that.
+        critical.outside()
         try:
             try:
                 if previous is not None:

@@ -146,10 +146,11 @@ class HubstaffConnector:
         self._now = now
         self._me: str | None = None
 
-    def warm(self) -> None:
+    def warm(self) -> asyncio.Future[str] | None:
         # The API's connection is opened while the token is exchanged, not after.
         if self.provider.warm():
             self._upstream.preconnect()
+        return self.provider.pending()
 
     # -- time entries -------------------------------------------------------------------
 
