@@ -23,13 +23,16 @@ from typing import Any
 
 from gateway.http.deadline import remaining
 
-_held: ContextVar[list[asyncio.Future[Any]] | None] = ContextVar("hourglass_critical", default=None)
+# Per request: each exchange held, and what releases its decoding (``hold``).
+_held: ContextVar[dict[asyncio.Future[Any], asyncio.Future[None]] | None] = ContextVar(
+    "hourglass_critical", default=None
+)
 
 
 @contextmanager
 def critical_scope() -> Iterator[None]:
     """Run the block as one request whose ``hold`` calls gate its ``settled`` calls."""
-    token = _held.set([])
+    token = _held.set({})
     try:
         yield
     finally:
@@ -50,7 +53,7 @@ def hold(flight: asyncio.Future[Any]) -> None:
     ``flight`` must not itself wait on ``settled`` in this request: an exchange runs outside
     the scope (``outside``)."""
     held = _held.get()
-    if held is None:
+    if held is None or flight in held:  # each listing of the request holds it again
         return
     loop = asyncio.get_running_loop()
     released: asyncio.Future[None] = loop.create_future()
@@ -62,7 +65,7 @@ def hold(flight: asyncio.Future[Any]) -> None:
             released.set_result(None)
 
     flight.add_done_callback(lambda _: release(RELEASE_PASSES - 1))
-    held.append(released)
+    held[flight] = released
 
 
 async def settled() -> None:
@@ -74,14 +77,14 @@ async def settled() -> None:
     held = _held.get()
     if not held:
         return
-    pending = [f for f in held if not f.done()]
+    pending = [f for f in held.values() if not f.done()]
     if pending:
         # Never past the request's deadline: then the answer is decoded however the
         # exchange is doing (its own timeouts may be longer).
         left = remaining()
         await asyncio.wait(pending, timeout=None if left is None else max(0.0, left))
     else:
-        held.clear()
+        held.clear()  # all ended: the answers after these go straight on
 
 
 def outside() -> None:

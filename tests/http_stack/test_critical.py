@@ -4,6 +4,7 @@ request that exchange unblocks has gone out."""
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 
@@ -87,3 +88,22 @@ async def test_no_wait_past_the_request_deadline() -> None:
         await asyncio.wait_for(critical.settled(), 1)
     assert not flight.done()
     flight.cancel()
+
+
+class CountingFuture(asyncio.Future[str]):
+    added = 0
+
+    def add_done_callback(self, fn: Any, *, context: Any = None) -> None:
+        self.added += 1
+        super().add_done_callback(fn, context=context)
+
+
+async def test_each_listing_of_a_request_holding_the_exchange_adds_nothing() -> None:
+    """The deep query selects its sources once per project: one release per exchange."""
+    flight = CountingFuture()
+    with critical.critical_scope():
+        for _ in range(100):
+            critical.hold(flight)
+        assert flight.added == 1
+        flight.set_result("token")
+        await asyncio.wait_for(critical.settled(), 1)

@@ -38,6 +38,7 @@ def _slow_gateway() -> Any:
     gateway = memory_gateway(200)
     runtime = gateway.sources["mem"]
     plain = runtime.connector
+    assert isinstance(plain, MemoryConnector)
     references = dict(plain.references_of)
     # Two clients, each with the projects whose id is even or odd, for the deep shape.
     references[Kind.CLIENT] = [Client("mem", str(c), f"Client {c}") for c in range(2)]
