@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from bench import bounds
 from bench.procs import VENDORS, Simulators
-from bench.scenarios import Measured, cold_and_warm, scenarios
+from bench.scenarios import Measured, cold_and_warm, scenarios, warm_up
 
 
 @dataclass
@@ -54,6 +54,7 @@ def _bounds(name: str, m: Measured, phase: str) -> dict[str, bounds.Bound]:
 
 def measure(sims: Simulators, runs: int) -> list[Row]:
     rows = []
+    warm_up(sims)
     for scenario in scenarios():
         results = [cold_and_warm(sims, scenario) for _ in range(runs)]
         for phase in ("cold", "warm", "cached"):
