@@ -36,7 +36,8 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
 - **Cold**: every simulator reset (`POST /_simulator/reset`: counters, rate windows, tokens)
   and a fresh gateway process (empty caches, no tokens). The simulator processes themselves
   have served each scenario once (untimed, before the first measurement), as a vendor's
-  running servers have: their first request of a kind pays one-time set-up costs. **Warm**: the same query again on
+  running servers have: their first request of a kind pays one-time set-up costs.
+  **Warm**: the same query again on
   that process, once the one-second rate windows have passed, with `Cache-Control: no-cache`
   (the response cache bypassed); its calls are the counters' difference around it. The warm
   minimum re-reads the entries (they change) but no reference list (cached). **Cached**: the
