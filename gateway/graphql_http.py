@@ -173,7 +173,7 @@ class GraphQLEndpoint:
             return Reply(200, body, [_JSON, (_CACHE_HEADER, _HIT), (b"age", b"%d" % age)])
         operation = self._checked_operation(params, over_get)
         kind = operation.operation
-        prepare = self._prepare if _reads_data(operation) else None
+        prepare = self._prepare if self._prepare and _reads_data(operation) else None
 
         async def produce() -> Outcome:
             if prepare is not None:
