@@ -9,12 +9,14 @@ from typing import Any
 import orjson
 import pytest
 
-from bench.memory import MemoryConnector, memory_gateway
+from bench.memory import TODAY, MemoryConnector, memory_gateway
 from gateway.connectors.base import TimeEntryQuery
 from gateway.models import Client, Kind, Project, TimeEntry
+from gateway.service import Gateway
 from schema import Context, build_schema
 from schema.execution import executor
 from schema.execution.plans import PlanCompiler
+from tests.conftest import fake_runtime
 
 QUERY = """query($first: Int!) { timeEntries(first: $first) { nodes {
   id start hours user { name } project { name }
@@ -34,10 +36,8 @@ class SlowMemory(MemoryConnector):
             yield entry
 
 
-def _slow_gateway() -> Any:
-    gateway = memory_gateway(200)
-    runtime = gateway.sources["mem"]
-    plain = runtime.connector
+def _slow_gateway() -> Gateway:
+    plain = memory_gateway(200).sources["mem"].connector
     assert isinstance(plain, MemoryConnector)
     references = dict(plain.references_of)
     # Two clients, each with the projects whose id is even or odd, for the deep shape.
@@ -47,9 +47,8 @@ def _slow_gateway() -> Any:
         for p in references[Kind.PROJECT]
         if isinstance(p, Project)
     ]
-    runtime.connector = SlowMemory(plain.source, plain.entries, references)
-    runtime.references._connector = runtime.connector
-    return gateway
+    slow = SlowMemory(plain.source, plain.entries, references)
+    return Gateway({slow.source: fake_runtime(slow, vendor="memory")}, today=lambda: TODAY)
 
 
 @pytest.mark.parametrize("query", [QUERY, DEEP])
