@@ -36,16 +36,15 @@ def _bounds(name: str, m: Measured, phase: str) -> dict[str, bounds.Bound]:
         n = m.cold.counts.get(vendor, 0)
         pages = m.counted.get(vendor)
         extra = m.unnamed.get(vendor, ())
+        follows = m.follows.get(vendor, 0)  # the dashboard's newest entries need none
         if name == "dashboard":
             recent = m.truth.counts.get(vendor, 0) if m.truth else n
             out[vendor] = bounds.dashboard(
                 vendor, recent, n, cold=is_cold, window_pages=pages, unnamed=extra
             )
         elif name == "month":
-            follows = m.follows.get(vendor, 0)
             out[vendor] = bounds.month(vendor, n, cold=is_cold, window_pages=pages, follows=follows)
         else:
-            follows = m.follows.get(vendor, 0)
             out[vendor] = bounds.deep(
                 vendor, n, cold=is_cold, window_pages=pages, unnamed=extra, follows=follows
             )
