@@ -291,7 +291,9 @@ async def test_the_latest_entries_are_read_in_growing_windows_and_cost_only_what
     drained = (await activity_queries(app))[before + len(asked) + len(grown):]
     assert latest == whole[:20] and read_on == whole
     assert [window_days(q) for q in asked if "page_start_id" not in dict(q)] in ([1], [1, 2])  # 3 days hold 20
-    assert len(asked) < len(drained) < len(grown)  # growing windows cost a partial page each
+    # Growing windows cost a partial page each, one window the fewest pages: as many as
+    # growing ones when, at some hours of the day, their partial pages add up to whole ones.
+    assert len(asked) < len(drained) <= len(grown)
     sizes = [window_days(q) for q in grown if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
     assert sizes[:2] == [1, 2] and len(sizes) == 3 and sum(sizes) <= 7  # a day, two, the rest (up to four)
     sizes = [window_days(q) for q in drained if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
