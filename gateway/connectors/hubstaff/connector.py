@@ -214,17 +214,27 @@ class HubstaffConnector:
     async def _window(
         self, window: Window, filters: Params, spans: mapping.SpanMemo, seen: set[int] | None
     ) -> _Part:
-        """A window's activities, and as soon as they are in, its sessions chained and those
-        that are whole mapped (unless a window before could not be read alone)."""
-        activities = await self._activities(window, filters, spans)
+        """A window's activities, its sessions chained and those that are whole mapped page
+        by page as they arrive (``mapping.WindowChain``; the whole window at once where that
+        cannot be done), unless a window before could not be read alone."""
         if seen is None:
-            return _Part(activities, None, [])
+            return _Part(await self._activities(window, filters, spans), None, [])
+
+        def entry(session: Session) -> tuple[tuple[datetime, int], TimeEntry]:
+            return by_start(session), mapping.time_entry(self.source, session, spans)
+
+        chain = mapping.WindowChain(spans, window.start, window.stop, entry)
+        activities = await self._activities(window, filters, spans, read=chain.feed)
         ids = {a["id"] for a in activities}
-        chained = mapping.window_sessions(activities, spans, window.start, window.stop)
+        done = chain.result()
+        if done is None:
+            chained = mapping.window_sessions(activities, spans, window.start, window.stop)
+            entries = [entry(s) for s in chained.inner] if chained is not None else []
+        else:
+            chained, entries = done
         if chained is None or not ids.isdisjoint(seen):
             return _Part(activities, None, [])
         seen |= ids
-        entries = [(by_start(s), mapping.time_entry(self.source, s, spans)) for s in chained.inner]
         return _Part(activities, chained, entries)
 
     async def _follow(
@@ -268,10 +278,16 @@ class HubstaffConnector:
         return mapping.sessions(activities, spans)
 
     async def _activities(
-        self, window: Window, filters: Params, spans: mapping.SpanMemo
+        self,
+        window: Window,
+        filters: Params,
+        spans: mapping.SpanMemo,
+        *,
+        read: Callable[[list[ActivityPayload]], None] | None = None,
     ) -> list[ActivityPayload]:
-        """The window's activities, each page read into ``spans`` as it arrives:
-        that work is done while the query's other pages are in flight, not after the last."""
+        """The window's activities, each page read into ``spans`` (or by ``read``) as it
+        arrives: that work is done while the query's other pages are in flight, not after the
+        last."""
         first = PageRequest(f"organizations/{self._org}/activities").with_params(
             **{"time_slot[start]": stamp(window.start), "time_slot[stop]": stamp(window.stop)},
             page_limit=PAGE_LIMIT,
@@ -281,9 +297,10 @@ class HubstaffConnector:
         pages = iterate_pages(
             self._upstream, first, StartIdPaginator(), items_at("activities"), eager=True
         )
+        read = read or spans.learn
         async for page in pages:
             found += page
-            spans.learn(page)
+            read(page)
         return found
 
     def _span(self, date_from: date | None, date_to: date | None) -> Window | None:

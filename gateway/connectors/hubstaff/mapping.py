@@ -9,6 +9,7 @@ the user and the activity's slot, so the session can be found again by id).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -276,6 +277,125 @@ def window_sessions(
     return WindowSessions(inner, edges)
 
 
+class WindowChain:
+    """A window's sessions chained page by page as its pages arrive: :func:`window_sessions`
+    over all of them, with each session mapped (``finish``) as soon as it is whole, so that
+    what is left once the last page is in is its few sessions still open.
+
+    Pages come in id order, which is about time order: a page's activities start no earlier
+    than the page before it began, give or take the minutes a late-synced slot is off. So a
+    page's first row is taken as where the rows still to come begin, and the rows before it
+    are chained, the way :func:`_chain` takes them over all rows sorted. A row that does come
+    before what is chained already, an activity read twice, one that cannot be read, or any
+    case where :func:`window_sessions` would answer ``None`` ends the shortcut: :meth:`result`
+    is then ``None`` and the caller chains the whole window at once, as it did before.
+    """
+
+    def __init__(
+        self,
+        memo: SpanMemo,
+        start: datetime,
+        stop: datetime,
+        finish: Callable[[Session], Any],
+    ) -> None:
+        self._memo, self._start, self._stop, self._finish = memo, start, stop, finish
+        self._pending: list[_Row] = []  # read, not chained yet: rows to come may precede them
+        self._mark: tuple[datetime, datetime, int] | None = None  # the last row chained
+        self._runs: dict[_Group, _Run] = {}
+        self._ids: set[int] = set()
+        self._inner: list[Session] = []
+        self._edges: list[Session] = []
+        self._finished: list[Any] = []  # ``finish`` of each inner session
+        self._valid = True
+
+    def feed(self, page: list[ActivityPayload]) -> None:
+        """Read a page (into the memo, as :meth:`SpanMemo.learn` does) and chain what the
+        pages still to come cannot precede."""
+        if not self._valid:
+            self._memo.learn(page)
+            return
+        try:
+            rows = [self._memo.row(raw) for raw in page]
+        except Exception:  # an unreadable activity fails where the whole window is chained
+            self._stop_short(page)
+            return
+        ids = self._ids
+        for row in rows:
+            if row[0][2] in ids:
+                self._stop_short(page)
+                return
+            ids.add(row[0][2])
+        if not rows:
+            return
+        rows.sort(key=itemgetter(0))
+        if self._mark is not None and rows[0][0] < self._mark:
+            self._stop_short(page)
+            return
+        pending = self._pending + rows
+        pending.sort(key=itemgetter(0))  # two sorted runs: a merge
+        cut = bisect_left(pending, rows[0][0], key=itemgetter(0))
+        self._pending = pending[cut:]
+        self._chain(pending[:cut])
+
+    def result(self) -> tuple[WindowSessions, list[Any]] | None:
+        """The window's sessions and ``finish`` of each inner one (in the order they closed),
+        once every page is fed; ``None``: chain the window at once (:func:`window_sessions`)."""
+        self._chain(self._pending)
+        self._pending = []
+        for run in self._runs.values():
+            self._close(run)
+        self._runs = {}
+        if not self._valid:
+            return None
+        order = _session_order
+        self._inner.sort(key=order)
+        self._edges.sort(key=order)
+        return WindowSessions(self._inner, self._edges), self._finished
+
+    def _chain(self, rows: list[_Row]) -> None:
+        """:func:`_chain`'s step for each row, in order, closing the run a row does not go on."""
+        if not self._valid or not rows:
+            return
+        if rows[0][0][0] < self._start or rows[-1][0][0] >= self._stop:
+            self._valid = False
+            return
+        runs = self._runs
+        for _, group, (begins, ends), raw in rows:
+            run = runs.get(group)
+            if run is not None and run.end == begins:
+                run.activities.append(raw)
+                run.end = ends
+                continue
+            if run is not None:
+                if run.end > begins:  # an overlap
+                    self._valid = False
+                    return
+                self._close(run)
+            runs[group] = _Run([raw], begins, ends)
+        self._mark = rows[-1][0]
+
+    def _close(self, run: _Run) -> None:
+        if not self._valid:
+            return
+        session = Session(tuple(run.activities), run.start, run.end)
+        if session.end > self._stop:
+            self._valid = False
+        elif session.start == self._start or session.end == self._stop:
+            self._edges.append(session)
+        else:
+            self._inner.append(session)
+            self._finished.append(self._finish(session))
+
+    def _stop_short(self, page: list[ActivityPayload]) -> None:
+        self._valid = False
+        self._pending, self._runs, self._inner, self._edges, self._finished = [], {}, [], [], []
+        self._memo.learn(page)
+
+
+def _session_order(session: Session) -> tuple[datetime, int]:
+    return session.start, session.activities[0]["id"]
+
+
 def _sorted_rows(activities: Iterable[ActivityPayload], memo: SpanMemo) -> list[_Row]:
     rows = memo.rows(activities)
     # In time order rather than by group first: each group's activities still come in the
@@ -302,7 +422,7 @@ def _chain(rows: list[_Row]) -> tuple[list[Session], bool]:
             run = open_runs[group] = _Run([raw], begins, ends)
             runs.append(run)
     out = [Session(tuple(r.activities), r.start, r.end) for r in runs]
-    out.sort(key=lambda s: (s.start, s.activities[0]["id"]))  # nearly in order already
+    out.sort(key=_session_order)  # nearly in order already
     return out, overlapping
 
 
