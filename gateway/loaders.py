@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -48,6 +48,33 @@ class Loaders:
         )
         return dict(zip(distinct, values, strict=True))
 
+    def listings(
+        self, kind: Kind, sources: Iterable[str]
+    ) -> dict[str, asyncio.Future[Mapping[str, Reference]]]:
+        """Start reading ``kind`` whole from each of ``sources`` that answers any id of it with
+        one listing (``reference_lookup="list"``), before the ids are known: a caller that
+        learns them one round trip later (clients, from the projects) has them by then. The
+        read is the store's, shared with any other; each future holds its outcome."""
+        started: dict[str, asyncio.Future[Mapping[str, Reference]]] = {}
+        for source in sorted(sources):
+            runtime = self._gateway.sources.get(source)
+            able = runtime.connector.capabilities if runtime else None
+            if able and kind in able.kinds and able.reference_lookup == "list":
+                started[source] = asyncio.ensure_future(self._whole(kind, source))
+                # Read by the caller; a caller that failed first leaves nothing unretrieved.
+                started[source].add_done_callback(_retrieved)
+        return started
+
+    async def _whole(self, kind: Kind, source: str) -> Mapping[str, Reference]:
+        runtime = self._gateway.sources[source]
+        try:
+            return await runtime.references.all(kind)
+        except HourglassError:
+            raise
+        except Exception as exc:
+            log.exception("reading a source failed", extra={"fields": {"source": source}})
+            raise unreadable(source) from exc
+
     async def _batch(self, kind: Kind, keys: list[RefKey]) -> list[Reference | Exception | None]:
         by_source: dict[str, list[str]] = defaultdict(list)
         for source, native_id in keys:
@@ -78,6 +105,11 @@ class Loaders:
         except Exception as exc:
             log.exception("reading a source failed", extra={"fields": {"source": source}})
             raise unreadable(source) from exc
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    if not future.cancelled():
+        future.exception()
 
 
 # How many event-loop turns must pass with no new parent joining before a batch is sent.
