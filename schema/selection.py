@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
@@ -20,17 +20,29 @@ def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
 
 
 def node_selection(info: Info) -> dict[str, SelectedField]:
-    """Fields selected on a connection's items (through ``edges { node }`` or ``nodes``)."""
+    """Fields selected on a connection's items (through ``edges { node }`` or ``nodes``), by
+    field name: a field selected more than once (under aliases, in fragments, through both
+    paths) with every selection under it, since one prefetch answers them all."""
     found: dict[str, SelectedField] = {}
     for top in _fields(info.selected_fields):
         for child in _fields(top.selections):
             if child.name == "nodes":
-                found.update((f.name, f) for f in _fields(child.selections))
+                _merge(found, child.selections)
             elif child.name == "edges":
                 for edge_field in _fields(child.selections):
                     if edge_field.name == "node":
-                        found.update((f.name, f) for f in _fields(edge_field.selections))
+                        _merge(found, edge_field.selections)
     return found
+
+
+def _merge(found: dict[str, SelectedField], selections: Iterable[Selection]) -> None:
+    for selected in _fields(selections):
+        seen = found.get(selected.name)
+        found[selected.name] = (
+            selected
+            if seen is None
+            else replace(seen, selections=[*seen.selections, *selected.selections])
+        )
 
 
 def sub_selection(selected: SelectedField) -> set[str]:

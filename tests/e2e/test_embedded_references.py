@@ -79,6 +79,27 @@ async def test_an_email_brings_the_users_call_back(simulator: Any) -> None:
     assert all(n["user"]["email"] for n in with_email)
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        pytest.param("b: user { email } a: user { name }", id="aliases"),
+        pytest.param("...on TimeEntry { b: user { email } } a: user { name }", id="a-fragment"),
+    ],
+)
+async def test_a_reference_selected_twice_is_answered_for_both_selections(
+    simulator: Any, fields: str
+) -> None:
+    # The embedded user covers ``name`` but not ``email``: judged by one selection alone, the
+    # partial user would answer the other's email with null.
+    twice, paths = await nodes(simulator, fields)
+    once, _ = await nodes(simulator, "user { name email }")
+    assert "/v2/users" in paths
+    assert [(n["a"]["name"], n["b"]["email"]) for n in twice] == [
+        (n["user"]["name"], n["user"]["email"]) for n in once
+    ]
+    assert all(n["b"]["email"] for n in twice)
+
+
 async def test_clockify_report_rows_answer_the_dashboard_without_projects_or_clients() -> None:
     app = clockify.create_app(SimulatorConfig(seed=3, today=date(2026, 3, 16)))
     args = 'first: 50, from: "2026-03-01", to: "2026-03-10"'
