@@ -55,9 +55,11 @@ VENDORS: dict[str, Vendor] = {
         True,
         1,
         0,
-        ("members", "projects", "clients"),
-        ("clients", "projects", "members"),
-        why="sessions rebuilt from activities (500 a page, 7 days a call)",
+        ("clients",),
+        ("clients", "projects"),
+        why="sessions rebuilt from activities (500 a page, 7 days a call); the activities "
+        "side-load their users and projects (include[]=users,projects), names and client ids "
+        "with them: only the clients' names take a list",
     ),
     "hubplanner": Vendor(
         1000,

@@ -569,9 +569,60 @@ async def test_the_nested_query_makes_no_n_plus_1_calls(
     assert len(nodes) == 200 and "errors" not in body
     assert all(n["user"]["name"] and n["project"]["name"] for n in nodes)
     stats = await counts(app) - before
-    for kind in ("members", "projects", "clients", "tasks"):
-        assert stats[f"GET /v2/organizations/{{organization_id}}/{kind}"] == 1
+    # Users' names come side-loaded with the activities; a project's client needs the project.
+    for kind, calls in (("members", 0), ("projects", 1), ("clients", 1), ("tasks", 1)):
+        assert stats[f"GET /v2/organizations/{{organization_id}}/{kind}"] == calls, kind
     assert not any("/users/{" in route for route in stats)
+
+
+async def test_shown_names_come_side_loaded_with_the_activities(hub: tuple[HubstaffConnector, Any]) -> None:
+    connector, app = hub
+    users = {r.id: r for r in [r async for r in connector.references(Kind.USER)]}
+    projects = {r.id: r for r in [r async for r in connector.references(Kind.PROJECT)]}
+    before = len(await activity_queries(app))
+    named = await entries(connector, days_ago(6), days_ago(1), fields=frozenset({"id", "user", "client"}))
+    asked = (await activity_queries(app))[before:]
+    plain = await entries(connector, days_ago(6), days_ago(1))
+    unnamed = (await activity_queries(app))[before + len(asked):]
+    assert asked and all({("include[]", "users"), ("include[]", "projects")} <= set(q) for q in asked)
+    assert not any(k == "include[]" for q in unnamed for k, _ in q)
+    assert len(named) > 100 and [e.id for e in named] == [e.id for e in plain]
+    for shown, alone in zip(named, plain, strict=True):
+        user, project = shown.embedded[Kind.USER].value, shown.embedded[Kind.PROJECT].value
+        assert isinstance(user, User) and isinstance(project, Project)
+        assert user.name == users[shown.user_id or ""].name  # as the member list names them
+        assert project.name == projects[shown.project_id or ""].name
+        full = projects[shown.project_id or ""]
+        assert isinstance(full, Project) and shown.client_id == full.client_id  # the project's
+        assert alone.embedded == {} and alone.client_id is None
+    assert any(e.client_id for e in named) and any(e.client_id is None for e in named)
+
+
+async def test_a_dashboard_names_its_entries_without_member_or_project_lists(
+    shared: tuple[Any, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry.CONNECTORS, "hubstaff", "gateway.connectors.hubstaff")
+    app, state = shared
+    entry = {**demo_source("http://hubstaff.sim"), "token_store": str(state / "tokens.json")}
+    settings = settings_from_dict({"sources": [entry], "response_cache_ttl": 0}, environ={})
+    window = f'from: "{days_ago(6)}", to: "{days_ago(1)}"'
+
+    async def names(fields: str) -> tuple[list[Any], Counter[str]]:
+        before = await counts(app)
+        async with app_client(settings, {"hubstaff-demo": httpx.ASGITransport(app=app)}) as client:
+            body = await gql(client, f"{{ timeEntries(first: 50, {window}) {{ nodes {{ id {fields} }} }} }}")
+        assert "errors" not in body, body
+        return body["data"]["timeEntries"]["nodes"], await counts(app) - before
+
+    shown, calls = await names("user { name } project { name } client { name }")
+    full, full_calls = await names("user { name email } project { name active } client { name }")
+    lists = "GET /v2/organizations/{organization_id}/"
+    assert calls[lists + "members"] == calls[lists + "projects"] == 0 and calls[lists + "clients"] == 1
+    assert full_calls[lists + "members"] == full_calls[lists + "projects"] == 1
+    assert len(shown) == 50 and any(n["client"] for n in shown)
+    assert [(n["user"]["name"], n["project"]["name"], n["client"]) for n in shown] == [
+        (n["user"]["name"], n["project"]["name"], n["client"]) for n in full
+    ]
 
 
 # -- writes ------------------------------------------------------------------------------------

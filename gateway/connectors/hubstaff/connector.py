@@ -17,6 +17,9 @@
   caller that wants only the latest entries stops after the first window or two.
 - Per-day totals come from ``activities/daily`` (31 days per call, pre-aggregated):
   :meth:`HubstaffConnector.daily_totals` costs one call a month instead of a few a week.
+- The users and projects whose names a query shows come side-loaded with the activities
+  (``include[]=users``, ``include[]=projects``, spec'd for the activities list): entries embed
+  those names and their project's client id, so they cost no member or project list.
 - Filters ``from``/``to``, user ids and project ids are pushed down; ``running`` needs no call
   (Hubstaff records time after the fact: nothing is ever running).
 - Manual time: ``POST /v2/users/{id}/time_entries``; no update, no delete, no timers.
@@ -158,8 +161,10 @@ class HubstaffConnector:
         span = self._span(query.date_from, query.date_to)
         if query.running or span is None:
             return
-        filters = _id_params("user_ids[]", query.user_ids) + _id_params(
-            "project_ids[]", query.project_ids
+        filters = (
+            _id_params("user_ids[]", query.user_ids)
+            + _id_params("project_ids[]", query.project_ids)
+            + _side_loads(query.fields)
         )
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
         batches = _plan(span, ceil_slot(days_end), latest=query.limit is not None)
@@ -294,9 +299,13 @@ class HubstaffConnector:
         )
         first = PageRequest(first.url, first.params + filters)
         found: list[ActivityPayload] = []
-        pages = iterate_pages(
-            self._upstream, first, StartIdPaginator(), items_at("activities"), eager=True
-        )
+        activities = items_at("activities")
+
+        def extract(body: Any) -> list[Any]:
+            spans.names.read(body)
+            return activities(body)
+
+        pages = iterate_pages(self._upstream, first, StartIdPaginator(), extract, eager=True)
         read = read or spans.learn
         async for page in pages:
             found += page
@@ -361,8 +370,10 @@ class HubstaffConnector:
         last = min(query.date_to or today, today)
         if first > last:
             return
-        filters = _id_params("user_ids[]", query.user_ids) + _id_params(
-            "project_ids[]", query.project_ids
+        filters = (
+            _id_params("user_ids[]", query.user_ids)
+            + _id_params("project_ids[]", query.project_ids)
+            + _side_loads(query.fields)
         )
         ranges = day_ranges(first, last, DAILY_WINDOW_DAYS)
         self._check_budget(len(ranges))
@@ -660,6 +671,18 @@ def _beyond(
             if raw["id"] in seen or (start < edge if forward else end > edge):
                 return False
     return True
+
+
+def _side_loads(fields: frozenset[str] | None) -> Params:
+    """``include[]`` for the users and projects whose names a caller's selection shows (a
+    project also names the session's client): one call's worth of side-loaded records a page,
+    where naming them otherwise costs the member and project lists. Only for a caller that
+    names its fields; one that reads the entries alone gets the activities alone."""
+    if fields is None:
+        return ()
+    wanted = ["users"] if "user" in fields else []
+    wanted += ["projects"] if fields & {"project", "client"} else []
+    return tuple(("include[]", w) for w in wanted)
 
 
 def _id_params(name: str, ids: Iterable[str] | None) -> Params:

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from gateway.connectors.embedding import embedded_refs
 from gateway.connectors.hubstaff.payloads import (
     ActivityPayload,
     ClientPayload,
@@ -25,7 +26,16 @@ from gateway.connectors.hubstaff.payloads import (
     TaskPayload,
     UserPayload,
 )
-from gateway.models import Client, Project, Task, TimeEntry, User
+from gateway.models import (
+    NOTHING_EMBEDDED,
+    Client,
+    EmbeddedRef,
+    Kind,
+    Project,
+    Task,
+    TimeEntry,
+    User,
+)
 from gateway.normalize import parse_date, parse_datetime
 
 
@@ -40,10 +50,7 @@ def _active(status: str | None) -> bool:
 def user(source: str, member: MemberPayload, raw: UserPayload | None) -> User:
     """A member of the organization, with its user record when Hubstaff sent one."""
     record = raw or {}
-    name = (
-        record.get("name")
-        or f"{record.get('first_name', '')} {record.get('last_name', '')}".strip()
-    )
+    name = _user_name(record)
     return User(
         source=source,
         id=str(member["user_id"]),
@@ -128,14 +135,69 @@ _Group = tuple[int, int, int]
 _Row = tuple[tuple[datetime, datetime, int], _Group, Span, ActivityPayload]
 
 
+class SideLoads:
+    """The users and projects a query's activity pages side-loaded (``include[]=users``,
+    ``include[]=projects``), by id: the names its entries embed, so that showing them costs no
+    member or project list. A record without a usable id or name is left out (that entry's
+    reference is then loaded as before)."""
+
+    def __init__(self) -> None:
+        self._users: dict[int, str] = {}
+        self._projects: dict[int, tuple[str, int | None]] = {}
+
+    def read(self, body: Any) -> None:
+        """Remember the records a page's body side-loads next to its activities."""
+        if not isinstance(body, dict):
+            return
+        for raw in _records(body.get("users")):
+            name = _user_name(raw)
+            if isinstance(raw.get("id"), int) and name:
+                self._users[raw["id"]] = name
+        for raw in _records(body.get("projects")):
+            client = raw.get("client_id")
+            if isinstance(raw.get("id"), int) and isinstance(raw.get("name"), str):
+                self._projects[raw["id"]] = raw["name"], client if isinstance(client, int) else None
+
+    def embedded(
+        self, source: str, user_id: int, project_id: int | None
+    ) -> tuple[Mapping[Kind, EmbeddedRef], str | None]:
+        """The references a session of ``user_id`` on ``project_id`` embeds, and its client id
+        when the side-loaded project names one (a session's client is its project's)."""
+        user = self._users.get(user_id)
+        project = self._projects.get(project_id) if project_id is not None else None
+        if user is None and project is None:
+            return NOTHING_EMBEDDED, None
+        client_id = _id(project[1]) if project is not None else None
+        refs = embedded_refs(
+            source,
+            user=(str(user_id), user) if user is not None else None,
+            project=(str(project_id), project[0]) if project is not None else None,
+            names_client=client_id is not None,
+        )
+        return refs, client_id
+
+
+def _records(value: Any) -> list[dict[str, Any]]:
+    return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+def _user_name(record: Mapping[str, Any]) -> str:
+    """A user's name as Hubstaff's user record gives it (``user`` reads it the same way)."""
+    name = record.get("name")
+    if isinstance(name, str) and name:
+        return name
+    return f"{record.get('first_name', '')} {record.get('last_name', '')}".strip()
+
+
 class SpanMemo:
     """:func:`span` remembered by activity id for one query, with each timestamp text parsed
     once (a 10-minute slot's text is shared by everyone tracking in it: ~4 activities a text
     over a month), and the row :func:`sessions` sorts. :meth:`learn` does that work for a page
     as it arrives, while the query's other pages are in flight, so that what is left once the
-    last one is in is sorting and chaining."""
+    last one is in is sorting and chaining. ``names``: what the query's pages side-loaded."""
 
     def __init__(self) -> None:
+        self.names = SideLoads()
         self._rows: dict[int, _Row] = {}
         self._stamps: dict[str, datetime] = {}
         # Spans by (start text, tracked seconds): the slot's activities mostly track all 600.
@@ -451,11 +513,17 @@ def parse_session_id(native_id: str) -> SessionRef | None:
 def time_entry(source: str, session: Session, memo: SpanMemo | None = None) -> TimeEntry:
     """A session as a time entry: it counts for its first activity's (organization) day and
     is billable only if all of its activities are. ``memo`` is the query's, whose timestamp
-    texts are parsed already."""
+    texts are parsed already, and whose pages may have side-loaded the session's user and
+    project: then it embeds their names, and its client is the project's."""
     acts = session.activities
     first = session.first
     # Alone (no query's memo), each text is parsed as it is read: no memo for one entry.
     stamps: _Stamp = memo.stamp if memo else parse_datetime
+    embedded, client_id = (
+        memo.names.embedded(source, first["user_id"], first.get("project_id"))
+        if memo
+        else (NOTHING_EMBEDDED, None)
+    )
     tracked, billable, created, updated = 0, True, [], []
     for raw in acts:  # one pass for what four would read
         tracked += raw.get("tracked", 0)
@@ -476,9 +544,11 @@ def time_entry(source: str, session: Session, memo: SpanMemo | None = None) -> T
         user_id=str(first["user_id"]),
         project_id=_id(first.get("project_id")),
         task_id=_id(first.get("task_id")),
+        client_id=client_id,
         created_at=_extreme(created, stamps, latest=False),
         updated_at=_extreme(updated, stamps, latest=True),
         raw={"activities": list(acts)},
+        embedded=embedded,
     )
 
 
