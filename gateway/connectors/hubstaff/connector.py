@@ -370,10 +370,8 @@ class HubstaffConnector:
         last = min(query.date_to or today, today)
         if first > last:
             return
-        filters = (
-            _id_params("user_ids[]", query.user_ids)
-            + _id_params("project_ids[]", query.project_ids)
-            + _side_loads(query.fields)
+        filters = _id_params("user_ids[]", query.user_ids) + _id_params(
+            "project_ids[]", query.project_ids
         )
         ranges = day_ranges(first, last, DAILY_WINDOW_DAYS)
         self._check_budget(len(ranges))
