@@ -10,13 +10,11 @@ from typing import Any
 
 import pytest
 
-from gateway.connectors.base import ConnectorContext
-from gateway.connectors.hubstaff import CONFIG, create_connector, mapping
 from gateway.connectors.hubstaff import connector as hubstaff_connector
+from gateway.connectors.hubstaff import mapping
 from gateway.connectors.hubstaff.windows import by_start
-from gateway.simulators.hubstaff import demo_source
-from tests.connectors.test_hubstaff_connector import days_ago, entries, fake_hubstaff
-from tests.connectors.test_hubstaff_window_sessions import SLOT, T0, cut, timeline
+from tests.connectors.test_hubstaff_connector import days_ago
+from tests.connectors.test_hubstaff_window_sessions import SLOT, T0, a_month, cut, timeline
 
 START, STOP = T0, T0 + timedelta(days=2)
 
@@ -124,20 +122,7 @@ async def test_a_month_read_page_by_page_is_the_sessions_of_all_its_activities(
     data = timeline(rng, first, first + timedelta(days=32), [1, 3, 6, 24, 60], [0, 6, 72, 144])
     data += cut(first + timedelta(days=10, hours=20), 8 * 86400, (9, 5, 23), [0] * 1200)
     data = in_creation_order(data, rng, late=0.0)
-    entry = {**demo_source("http://hubstaff.fake"), "token_store": str(tmp_path / "t.json")}
-    context = ConnectorContext(user_agent="test", transport=fake_hubstaff(data, page_limit=400))
-    connector = create_connector(CONFIG.model_validate(entry), context)
-    try:
-        found = await entries(connector, days_ago(31), days_ago(2))
-        span = connector._span(days_ago(31), days_ago(2))
-    finally:
-        await connector.aclose()
-    assert span is not None
-    everything = sorted(mapping.sessions(data), key=by_start, reverse=True)
-    assert found == [
-        mapping.time_entry(connector.source, s)
-        for s in everything
-        if span.start < s.end and s.start < span.stop
-    ]
+    found, expected = await a_month(tmp_path, data)
+    assert found == expected
     assert any(e.duration_seconds == 8 * 86400 for e in found)
     assert at_once == []

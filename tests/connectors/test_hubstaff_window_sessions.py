@@ -162,6 +162,14 @@ async def test_a_month_of_entries_is_the_sessions_of_all_its_activities(
     )  # across two windows
     if seed == 2:  # overlapping activities: the windows are chained at once, as before
         data += cut(first + timedelta(days=20, minutes=5), 300, (7, 5, 23), ids)
+    found, expected = await a_month(tmp_path, data)
+    assert found == expected
+    assert any(e.duration_seconds == 8 * 86400 for e in found)
+
+
+async def a_month(tmp_path: Path, data: list[Any]) -> tuple[list[Any], list[Any]]:
+    """The entries a connector reads of ``data`` for 31 to 2 days ago (400 activities a page),
+    and the sessions of all of ``data`` in that range, as entries."""
     entry = {**demo_source("http://hubstaff.fake"), "token_store": str(tmp_path / "t.json")}
     context = ConnectorContext(user_agent="test", transport=fake_hubstaff(data, page_limit=400))
     connector = create_connector(CONFIG.model_validate(entry), context)
@@ -177,5 +185,4 @@ async def test_a_month_of_entries_is_the_sessions_of_all_its_activities(
         for s in everything
         if span.start < s.end and s.start < span.stop
     ]
-    assert found == expected
-    assert any(e.duration_seconds == 8 * 86400 for e in found)
+    return found, expected
