@@ -131,7 +131,9 @@ class Merge(Generic[T]):
         keys: list[SortKey] = []
         while True:
             # Only a stream whose buffered group is used up is read on; all of those at once.
-            wanting = [h for h in self._heads if h.wants_more]
+            # One with a group read already (or nothing left) moves on to it here: no task and
+            # no pass of the event loop per group.
+            wanting = [h for h in self._heads if h.wants_more and not h.advance()]
             if wanting:
                 await self._refill(wanting, limit)
             live = [h for h in self._heads if h.pos < len(h.group)]
@@ -229,9 +231,17 @@ class _Head(Generic[T]):
         return not self.done and self.pos >= len(self.group)
 
     async def refill(self) -> None:
-        if not self.ahead and not self.ended:
+        if not self.advance():
             await (self.pull or self._start_pull())
+            self._next_group()
+
+    def advance(self) -> bool:
+        """``refill`` when it needs no read: move on to the group read ahead, or find the
+        stream ended. Whether it did."""
+        if not self.ahead and not self.ended:
+            return False
         self._next_group()
+        return True
 
     def read_ahead(self, limit: int) -> asyncio.Task[None] | None:
         """The read in flight, started if this stream may be read ahead and holds fewer

@@ -229,3 +229,35 @@ async def test_closing_a_merge_stops_a_read_ahead_in_flight() -> None:
     assert [i[1] for i in listing.items] == ["a0"]
     await merged.aclose()
     assert closed.is_set()
+
+
+async def test_groups_read_ahead_are_taken_without_a_pass_of_the_event_loop_each() -> None:
+    # `b` is read ahead (a page's worth: 20 days) while `a` answers; once `a` has, the merge
+    # moves through the days held in memory (``_Head.advance``) without a pass of the event
+    # loop each: a background task gets a handful, not one or more a day.
+    passes = 0
+
+    async def count() -> None:
+        nonlocal passes
+        while True:
+            passes += 1
+            await asyncio.sleep(0)
+
+    answered: list[int] = []
+
+    async def a_items() -> AsyncIterator[Item]:
+        await asyncio.sleep(0.05)
+        answered.append(passes)
+        yield (40, "a0")
+
+    a = SourceStream(SourceOutcome("a"), a_items(), lambda i: i[0])
+    b = SourceStream(SourceOutcome("b"), _items(DAYS, [], None), lambda i: i[0], read_ahead=True)
+    merged = Merge([a, b], key=lambda i: i, order=Order.DESC, keep=lambda _: True)
+    counter = asyncio.ensure_future(count())
+    try:
+        listing = await merged.page(41)
+    finally:
+        counter.cancel()
+        await merged.aclose()
+    assert listing.items == [(40, "a0"), *sorted(DAYS[:40], reverse=True)]
+    assert passes - answered[0] < 20  # 20 days held, a group each: 8 passes here, 68 before
