@@ -569,8 +569,9 @@ async def test_the_nested_query_makes_no_n_plus_1_calls(
     assert len(nodes) == 200 and "errors" not in body
     assert all(n["user"]["name"] and n["project"]["name"] for n in nodes)
     stats = await counts(app) - before
-    # Users' names come side-loaded with the activities; a project's client needs the project.
-    for kind, calls in (("members", 0), ("projects", 1), ("clients", 1), ("tasks", 1)):
+    # Users' and tasks' names come side-loaded with the activities; a project's client needs
+    # the project.
+    for kind, calls in (("members", 0), ("projects", 1), ("clients", 1), ("tasks", 0)):
         assert stats[f"GET /v2/organizations/{{organization_id}}/{kind}"] == calls, kind
     assert not any("/users/{" in route for route in stats)
 
@@ -580,11 +581,12 @@ async def test_shown_names_come_side_loaded_with_the_activities(hub: tuple[Hubst
     users = {r.id: r for r in [r async for r in connector.references(Kind.USER)]}
     projects = {r.id: r for r in [r async for r in connector.references(Kind.PROJECT)]}
     before = len(await activity_queries(app))
-    named = await entries(connector, days_ago(6), days_ago(1), fields=frozenset({"id", "user", "client"}))
+    tasks = {r.id: r for r in [r async for r in connector.references(Kind.TASK)]}
+    named = await entries(connector, days_ago(6), days_ago(1), fields=frozenset({"user", "client", "task"}))
     asked = (await activity_queries(app))[before:]
     plain = await entries(connector, days_ago(6), days_ago(1))
     unnamed = (await activity_queries(app))[before + len(asked):]
-    assert asked and all({("include[]", "users"), ("include[]", "projects")} <= set(q) for q in asked)
+    assert asked and all({("include[]", w) for w in ("users", "projects", "tasks")} <= set(q) for q in asked)
     assert not any(k == "include[]" for q in unnamed for k, _ in q)
     assert len(named) > 100 and [e.id for e in named] == [e.id for e in plain]
     for shown, alone in zip(named, plain, strict=True):
@@ -592,10 +594,13 @@ async def test_shown_names_come_side_loaded_with_the_activities(hub: tuple[Hubst
         assert isinstance(user, User) and isinstance(project, Project)
         assert user.name == users[shown.user_id or ""].name  # as the member list names them
         assert project.name == projects[shown.project_id or ""].name
+        if shown.task_id:
+            assert shown.embedded[Kind.TASK].value.name == tasks[shown.task_id].name
         full = projects[shown.project_id or ""]
         assert isinstance(full, Project) and shown.client_id == full.client_id  # the project's
         assert alone.embedded == {} and alone.client_id is None
     assert any(e.client_id for e in named) and any(e.client_id is None for e in named)
+    assert any(e.task_id for e in named)
 
 
 async def test_a_dashboard_names_its_entries_without_member_or_project_lists(

@@ -17,9 +17,9 @@
   caller that wants only the latest entries stops after the first window or two.
 - Per-day totals come from ``activities/daily`` (31 days per call, pre-aggregated):
   :meth:`HubstaffConnector.daily_totals` costs one call a month instead of a few a week.
-- The users and projects whose names a query shows come side-loaded with the activities
-  (``include[]=users``, ``include[]=projects``, spec'd for the activities list): entries embed
-  those names and their project's client id, so they cost no member or project list.
+- The users, projects and tasks whose names a query shows come side-loaded with the
+  activities (``include[]=users`` etc., spec'd for the activities list): entries embed those
+  names and their project's client id, so they cost no member, project or task list.
 - Filters ``from``/``to``, user ids and project ids are pushed down; ``running`` needs no call
   (Hubstaff records time after the fact: nothing is ever running).
 - Manual time: ``POST /v2/users/{id}/time_entries``; no update, no delete, no timers.
@@ -672,14 +672,15 @@ def _beyond(
 
 
 def _side_loads(fields: frozenset[str] | None) -> Params:
-    """``include[]`` for the users and projects whose names a caller's selection shows (a
-    project also names the session's client): one call's worth of side-loaded records a page,
-    where naming them otherwise costs the member and project lists. Only for a caller that
-    names its fields; one that reads the entries alone gets the activities alone."""
+    """``include[]`` for the users, projects and tasks whose names a caller's selection shows
+    (a project also names the session's client): one call's worth of side-loaded records a
+    page, where naming them otherwise costs the member, project and task lists. Only for a
+    caller that names its fields; one that reads the entries alone gets the activities alone."""
     if fields is None:
         return ()
     wanted = ["users"] if "user" in fields else []
     wanted += ["projects"] if fields & {"project", "client"} else []
+    wanted += ["tasks"] if "task" in fields else []
     return tuple(("include[]", w) for w in wanted)
 
 

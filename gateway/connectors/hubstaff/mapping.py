@@ -95,7 +95,7 @@ def task(source: str, raw: TaskPayload) -> Task:
     return Task(
         source=source,
         id=str(raw["id"]),
-        name=raw.get("summary") or f"task {raw['id']}",
+        name=_task_name(raw),
         project_id=_id(raw.get("project_id")),
         active=_active(raw.get("status")),
         raw=raw,
@@ -136,14 +136,15 @@ _Row = tuple[tuple[datetime, datetime, int], _Group, Span, ActivityPayload]
 
 
 class SideLoads:
-    """The users and projects a query's activity pages side-loaded (``include[]=users``,
-    ``include[]=projects``), by id: the names its entries embed, so that showing them costs no
-    member or project list. A record without a usable id or name is left out (that entry's
-    reference is then loaded as before)."""
+    """The users, projects and tasks a query's activity pages side-loaded (``include[]=``),
+    by id: the names its entries embed, so that showing them costs no member, project or task
+    list. A record without a usable id or name is left out (that entry's reference is then
+    loaded as before)."""
 
     def __init__(self) -> None:
         self._users: dict[int, str] = {}
         self._projects: dict[int, tuple[str, int | None]] = {}
+        self._tasks: dict[int, str] = {}
 
     def read(self, body: Any) -> None:
         """Remember the records a page's body side-loads next to its activities."""
@@ -157,21 +158,28 @@ class SideLoads:
             client = raw.get("client_id")
             if isinstance(raw.get("id"), int) and isinstance(raw.get("name"), str):
                 self._projects[raw["id"]] = raw["name"], client if isinstance(client, int) else None
+        for raw in _records(body.get("tasks")):
+            if isinstance(raw.get("id"), int):
+                self._tasks[raw["id"]] = _task_name(raw)
 
     def embedded(
-        self, source: str, user_id: int, project_id: int | None
+        self, source: str, first: ActivityPayload
     ) -> tuple[Mapping[Kind, EmbeddedRef], str | None]:
-        """The references a session of ``user_id`` on ``project_id`` embeds, and its client id
-        when the side-loaded project names one (a session's client is its project's)."""
+        """The references a session beginning with activity ``first`` embeds, and its client
+        id when the side-loaded project names one (a session's client is its project's)."""
+        user_id = first["user_id"]
+        project_id, task_id = first.get("project_id"), first.get("task_id")
         user = self._users.get(user_id)
         project = self._projects.get(project_id) if project_id is not None else None
-        if user is None and project is None:
+        task = self._tasks.get(task_id) if task_id is not None else None
+        if user is None and project is None and task is None:
             return NOTHING_EMBEDDED, None
         client_id = _id(project[1]) if project is not None else None
         refs = embedded_refs(
             source,
             user=(str(user_id), user) if user is not None else None,
             project=(str(project_id), project[0]) if project is not None else None,
+            task=(str(task_id), task) if task is not None else None,
             names_client=client_id is not None,
         )
         return refs, client_id
@@ -179,6 +187,12 @@ class SideLoads:
 
 def _records(value: Any) -> list[dict[str, Any]]:
     return [r for r in value if isinstance(r, dict)] if isinstance(value, list) else []
+
+
+def _task_name(record: Mapping[str, Any]) -> str:
+    """A task's name as ``task`` gives it: its summary, or its id when it has none."""
+    summary = record.get("summary")
+    return summary if isinstance(summary, str) and summary else f"task {record['id']}"
 
 
 def _user_name(record: Mapping[str, Any]) -> str:
@@ -519,11 +533,7 @@ def time_entry(source: str, session: Session, memo: SpanMemo | None = None) -> T
     first = session.first
     # Alone (no query's memo), each text is parsed as it is read: no memo for one entry.
     stamps: _Stamp = memo.stamp if memo else parse_datetime
-    embedded, client_id = (
-        memo.names.embedded(source, first["user_id"], first.get("project_id"))
-        if memo
-        else (NOTHING_EMBEDDED, None)
-    )
+    embedded, client_id = memo.names.embedded(source, first) if memo else (NOTHING_EMBEDDED, None)
     tracked, billable, created, updated = 0, True, [], []
     for raw in acts:  # one pass for what four would read
         tracked += raw.get("tracked", 0)
