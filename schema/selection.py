@@ -2,21 +2,35 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from gateway.models import EmbeddedRef, Kind, Project, Task
 from schema.context import Info
 
+# graphql-core applies these before executing anything: once read here, they change nothing.
+CONDITIONS = frozenset({"skip", "include"})
+
 
 def _fields(selections: Iterable[Selection]) -> Iterable[SelectedField]:
+    """The fields the selections execute: through fragments, without those ``@skip`` or
+    ``@include`` leaves out (Strawberry gives their arguments with the variables applied)."""
     for selection in selections:
+        if _left_out(selection.directives):
+            continue
         if isinstance(selection, SelectedField):
             yield selection
         elif isinstance(selection, (FragmentSpread, InlineFragment)):
             yield from _fields(selection.selections)
+
+
+def _left_out(directives: Mapping[str, Mapping[str, Any]]) -> bool:
+    return directives.get("skip", {}).get("if") is True or (
+        directives.get("include", {}).get("if") is False
+    )
 
 
 def node_selection(info: Info) -> dict[str, SelectedField]:
@@ -74,12 +88,13 @@ class Needs:
 
 def needs(kind: Kind, selected: SelectedField) -> Needs | None:
     """What answering ``selected`` (a ``kind`` field) reads, or None when only the full object
-    will do: any field not known to be answerable, and any field carrying a directive."""
+    will do: any field not known to be answerable, and any field carrying a directive other
+    than ``@skip``/``@include`` (already applied by ``_fields``)."""
     attrs: set[str] = set()
     links: list[tuple[Kind, str, Needs]] = []
     for sub in _fields(selected.selections):
         link = _LINKS.get(kind, {}).get(sub.name)
-        if sub.directives or (sub.name not in _ANSWERS and link is None):
+        if sub.directives.keys() - CONDITIONS or (sub.name not in _ANSWERS and link is None):
             return None
         if link is None:
             attrs |= _ANSWERS[sub.name]

@@ -100,6 +100,14 @@ async def test_a_reference_selected_twice_is_answered_for_both_selections(
     assert all(n["b"]["email"] for n in twice)
 
 
+async def test_a_field_left_out_by_skip_or_include_costs_no_call(simulator: Any) -> None:
+    left_out, paths = await nodes(simulator, "user { name email @include(if: false) }")
+    kept, kept_paths = await nodes(simulator, "user { name email @skip(if: false) }")
+    assert set(paths) == {"/v2/time_entries"}  # the embedded names answer what is left
+    assert "/v2/users" in kept_paths and all(n["user"]["email"] for n in kept)
+    assert [n["user"] for n in left_out] == [{"name": n["user"]["name"]} for n in kept]
+
+
 async def test_clockify_report_rows_answer_the_dashboard_without_projects_or_clients() -> None:
     app = clockify.create_app(SimulatorConfig(seed=3, today=date(2026, 3, 16)))
     args = 'first: 50, from: "2026-03-01", to: "2026-03-10"'

@@ -16,9 +16,15 @@ from schema.time_entries import _choose
 
 
 def field(
-    name: str, *subs: SelectedField | InlineFragment, directive: bool = False
+    name: str,
+    *subs: SelectedField | InlineFragment,
+    directives: dict[str, dict[str, object]] | None = None,
 ) -> SelectedField:
-    return SelectedField(name, {"skip": {"if": False}} if directive else {}, {}, list(subs))
+    return SelectedField(name, directives or {}, {}, list(subs))
+
+
+# A directive the schema may define: what it does to the value is not known here.
+CUSTOM: dict[str, dict[str, object]] = {"uppercase": {}}
 
 
 CLIENT = EmbeddedRef(Client("h", "c1", "Acme"), ID_AND_NAME)
@@ -44,6 +50,33 @@ USER = EmbeddedRef(User("h", "u1", "Ann"), ID_AND_NAME)
             id="fragment",
         ),
         pytest.param(Kind.USER, field("user", field("name")), None, False, id="not-embedded"),
+        # @skip/@include are applied before execution: what they leave in is read as usual,
+        # what they leave out is not read at all.
+        pytest.param(
+            Kind.USER,
+            field("user", field("name", directives={"skip": {"if": False}})),
+            USER,
+            True,
+            id="name-not-skipped",
+        ),
+        pytest.param(
+            Kind.USER,
+            field("user", field("name"), field("email", directives={"skip": {"if": True}})),
+            USER,
+            True,
+            id="email-skipped",
+        ),
+        pytest.param(
+            Kind.USER,
+            field(
+                "user",
+                field("name"),
+                InlineFragment("User", [field("email")], {"include": {"if": False}}),
+            ),
+            USER,
+            True,
+            id="fragment-left-out",
+        ),
     ],
 )
 def test_coverage(
@@ -71,7 +104,12 @@ def test_a_projects_client_is_covered_through_its_link(ref: EmbeddedRef, covered
     ("kind", "selected"),
     [
         pytest.param(Kind.USER, field("user", field("email")), id="email"),
-        pytest.param(Kind.USER, field("user", field("name", directive=True)), id="directive"),
+        pytest.param(Kind.USER, field("user", field("name", directives=CUSTOM)), id="directive"),
+        pytest.param(
+            Kind.USER,
+            field("user", field("name"), field("email", directives={"include": {"if": True}})),
+            id="included-email",
+        ),
         pytest.param(
             Kind.USER, field("user", InlineFragment("User", [field("raw")], {})), id="fragment-raw"
         ),
