@@ -18,6 +18,9 @@ Rules used throughout:
   latency, or the vendor's rate limit when it binds (Toggl
   1 req/s, Hub Planner 2 req/s: k calls need ``(k - limit) / limit`` s of waiting first).
   Vendors are read concurrently, so a scenario's bound is the slowest vendor's.
+- lists that name the entries a page shows (the dashboard's) are in parallel in that bound, as
+  if the plan knew which entries would be shown; ``Bound.named_after`` is the path with them
+  asked once the entries are in, as a plan at the minimum calls must (reported next to it).
 """
 
 from __future__ import annotations
@@ -119,6 +122,11 @@ class Bound:
     seconds: float
     derivation: str
     exact: bool = True  # False: a floor, the exact minimum was not derived
+    # The critical path when the lists naming the entries shown are asked once the entries
+    # are in: at the minimum calls, which lists are needed is known only from the entries
+    # (``seconds`` puts them in parallel, as only a plan knowing the answer could). None where
+    # no list depends on them.
+    named_after: float | None = None
 
 
 # A question repeated within the response cache's freshness window (10 s by default): the
@@ -150,10 +158,12 @@ def entries_bound(
     windows: int = 1,
     window_pages: list[int] | None = None,
     follows: int = 0,
+    names_shown: bool = False,
 ) -> Bound:
     """Reading ``n`` entries (``windows`` date windows the vendor forces) plus ``lists``;
     ``follows``: calls reading back past the range's start, one after another once the
-    windows are read (bench.truth), for entries that may begin before it."""
+    windows are read (bench.truth), for entries that may begin before it; ``names_shown``:
+    the lists name the entries a page shows (``Bound.named_after``)."""
     v = VENDORS[vendor]
     if vendor == "hustle":
         refs = len(v.deep_lists) if cold and lists else 0
@@ -187,7 +197,8 @@ def entries_bound(
     note = " + ".join(parts)
     # Hubstaff pages hold activities and Toggl's hold rows: exact only when counted.
     exact = vendor not in ("hubstaff", "toggl") or bool(window_pages)
-    return Bound(calls, _seconds(v, calls, depth), note, exact)
+    after = _seconds(v, calls, depth + 1) if names_shown and refs else None
+    return Bound(calls, _seconds(v, calls, depth), note, exact, after)
 
 
 def dashboard(
@@ -205,7 +216,9 @@ def dashboard(
     lists = _with(VENDORS[vendor].names, unnamed) if shown else ()
     if vendor == "hustle":
         return Bound(0, 0.0, "no time data: no call", True)
-    return entries_bound(vendor, recent, lists, cold=cold, window_pages=window_pages)
+    return entries_bound(
+        vendor, recent, lists, cold=cold, window_pages=window_pages, names_shown=True
+    )
 
 
 def month(
@@ -241,4 +254,7 @@ def combine(bounds: dict[str, Bound]) -> Bound:
     calls = sum(b.calls for b in bounds.values())
     seconds = max((b.seconds for b in bounds.values()), default=0.0)
     exact = all(b.exact for b in bounds.values())
-    return Bound(calls, seconds, "sum of vendors; time: slowest vendor", exact)
+    after = None
+    if any(b.named_after is not None for b in bounds.values()):
+        after = max(b.seconds if b.named_after is None else b.named_after for b in bounds.values())
+    return Bound(calls, seconds, "sum of vendors; time: slowest vendor", exact, after)
