@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Awaitable, Iterable, Mapping
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from aiodataloader import DataLoader
 
@@ -26,6 +26,7 @@ log = logging.getLogger("hourglass.loaders")
 
 RefKey = tuple[str, str]  # (source, native id)
 REFERENCE_KINDS = (Kind.USER, Kind.PROJECT, Kind.CLIENT, Kind.TASK)
+T = TypeVar("T")
 
 
 class Loaders:
@@ -35,6 +36,8 @@ class Loaders:
             kind: DataLoader(batch_load_fn=partial(self._batch, kind)) for kind in REFERENCE_KINDS
         }
         self.entries = EntryBatches(gateway)
+        # Whole listings started ahead of the ids (``start_listings``), by (kind, source).
+        self._listed: dict[tuple[Kind, str], asyncio.Future[Mapping[str, Reference]]] = {}
 
     def of(self, kind: Kind) -> DataLoader[RefKey, Any]:
         return self._by_kind[kind]
@@ -48,32 +51,21 @@ class Loaders:
         )
         return dict(zip(distinct, values, strict=True))
 
-    def listings(
-        self, kind: Kind, sources: Iterable[str]
-    ) -> dict[str, asyncio.Future[Mapping[str, Reference]]]:
+    def start_listings(self, kind: Kind, sources: Iterable[str]) -> None:
         """Start reading ``kind`` whole from each of ``sources`` that answers any id of it with
-        one listing (``reference_lookup="list"``), before the ids are known: a caller that
-        learns them one round trip later (clients, from the projects) has them by then. The
-        read is the store's, shared with any other; each future holds its outcome."""
-        started: dict[str, asyncio.Future[Mapping[str, Reference]]] = {}
-        for source in sorted(sources):
+        one listing (``reference_lookup="list"``), before the ids are known: the loads of this
+        request that come one round trip later (clients, once the projects name them) are
+        answered from it, its failure included, instead of reading again."""
+        for source in sources:
             runtime = self._gateway.sources.get(source)
-            able = runtime.connector.capabilities if runtime else None
-            if able and kind in able.kinds and able.reference_lookup == "list":
-                started[source] = asyncio.ensure_future(self._whole(kind, source))
-                # Read by the caller; a caller that failed first leaves nothing unretrieved.
-                started[source].add_done_callback(_retrieved)
-        return started
-
-    async def _whole(self, kind: Kind, source: str) -> Mapping[str, Reference]:
-        runtime = self._gateway.sources[source]
-        try:
-            return await runtime.references.all(kind)
-        except HourglassError:
-            raise
-        except Exception as exc:
-            log.exception("reading a source failed", extra={"fields": {"source": source}})
-            raise unreadable(source) from exc
+            if runtime is None or (kind, source) in self._listed:
+                continue
+            able = runtime.connector.capabilities
+            if kind in able.kinds and able.reference_lookup == "list":
+                listed = asyncio.ensure_future(self._read(source, runtime.references.all(kind)))
+                # Read by the loads; a request that failed first leaves nothing unretrieved.
+                listed.add_done_callback(_retrieved)
+                self._listed[(kind, source)] = listed
 
     async def _batch(self, kind: Kind, keys: list[RefKey]) -> list[Reference | Exception | None]:
         by_source: dict[str, list[str]] = defaultdict(list)
@@ -98,8 +90,18 @@ class Loaders:
         runtime = self._gateway.sources.get(source)
         if runtime is None or kind not in runtime.connector.capabilities.kinds:
             return [None] * len(ids)
+        listed = self._listed.get((kind, source))
+        if listed is not None:
+            # Shielded: one load giving up must not cancel the listing the others read.
+            everything = await asyncio.shield(listed)
+            return [everything.get(i) for i in ids]
+        return await self._read(source, runtime.references.get_many(kind, ids))
+
+    async def _read(self, source: str, reading: Awaitable[T]) -> T:
+        """``reading``, a failure that is not Hourglass's own error logged and reported as
+        the source being unreadable."""
         try:
-            return await runtime.references.get_many(kind, ids)
+            return await reading
         except HourglassError:
             raise
         except Exception as exc:

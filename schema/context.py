@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Iterable, Mapping
+from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -69,29 +69,6 @@ class Context(BaseContext):
             elif isinstance(value, Exception):
                 raise value
             self.prefetched[(kind, source, native_id)] = value
-
-    async def prefetch_listed(
-        self,
-        kind: Kind,
-        keys: Iterable[RefKey],
-        listings: Mapping[str, Awaitable[Mapping[str, Reference]]],
-        info: Info,
-    ) -> None:
-        """``prefetch`` for keys of sources whose whole listing of ``kind`` is in ``listings``
-        (``Loaders.listings``): each answered from its source's listing, a failed one
-        recorded as ``prefetch`` records it."""
-        by_source: dict[str, list[str]] = {}
-        for source, native_id in keys:
-            if (kind, source, native_id) not in self.prefetched:
-                by_source.setdefault(source, []).append(native_id)
-        for source, ids in by_source.items():
-            try:
-                found = await listings[source]
-            except HourglassError as exc:
-                self.problems.add(exc, info.path.as_list(), f"{kind.value}.{source}")
-                found = {}
-            for native_id in ids:
-                self.prefetched[(kind, source, native_id)] = found.get(native_id)
 
     def serve_embedded(self, kind: Kind, holder: object, ref: EmbeddedRef) -> None:
         """Answer ``holder``'s ``kind`` field with ``ref`` (and its links with theirs).

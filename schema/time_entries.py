@@ -186,7 +186,7 @@ async def _prefetch(
     naming = via_project + load.get(Kind.CLIENT, [])
     if "project" in selected and "client" in sub_selection(selected["project"]):
         naming += load.get(Kind.PROJECT, [])
-    listed = ctx.loaders.listings(Kind.CLIENT, {e.source for e in naming}) if naming else {}
+    ctx.loaders.start_listings(Kind.CLIENT, {e.source for e in naming})
     # gather makes a task of each coroutine: none for a kind with nothing to load.
     await asyncio.gather(*(ctx.prefetch(kind, keys, info) for kind, keys in wanted.items() if keys))
     if wants_client:
@@ -195,8 +195,7 @@ async def _prefetch(
             project = ctx.prefetched.get((Kind.PROJECT, e.source, e.project_id or ""))
             if isinstance(project, models.Project) and project.client_id:
                 keys.add((e.source, project.client_id))
-        await ctx.prefetch_listed(Kind.CLIENT, {k for k in keys if k[0] in listed}, listed, info)
-        await ctx.prefetch(Kind.CLIENT, {k for k in keys if k[0] not in listed}, info)
+        await ctx.prefetch(Kind.CLIENT, keys, info)
 
 
 # (field, kind, id attribute) of the references an entry names; user and task first.
