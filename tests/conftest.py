@@ -14,6 +14,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from gateway.connectors.base import SourceConfig
+from gateway.models import Client, Kind, Project, Reference
 from gateway.references import ReferenceStore
 from gateway.service import SourceRuntime
 
@@ -69,6 +70,22 @@ async def app_client(
         ) as client,
     ):
         yield client
+
+
+def with_clients(
+    references: Mapping[Kind, list[Reference]], clients: int
+) -> dict[Kind, list[Reference]]:
+    """``references`` (an in-memory source's) with ``clients`` clients, project ``n``
+    belonging to client ``n % clients``."""
+    out = dict(references)
+    source = next(ref.source for ref in out[Kind.PROJECT])
+    out[Kind.CLIENT] = [Client(source, str(c), f"Client {c}") for c in range(clients)]
+    out[Kind.PROJECT] = [
+        Project(source, p.id, p.name, client_id=str(int(p.id) % clients))
+        for p in references[Kind.PROJECT]
+        if isinstance(p, Project)
+    ]
+    return out
 
 
 def fake_runtime(connector: Any, *, vendor: str = "fake", ttl: float = 60) -> SourceRuntime:

@@ -12,10 +12,10 @@ import pytest
 
 from bench.memory import CAPABILITIES, TODAY, MemoryConnector, memory_gateway
 from gateway import errors
-from gateway.models import Client, Kind, Project, Reference
+from gateway.models import Kind, Reference
 from gateway.service import Gateway
 from schema import Context, build_schema
-from tests.conftest import fake_runtime
+from tests.conftest import fake_runtime, with_clients
 
 QUERY = """{ timeEntries(first: 30) { nodes { id project { name } client { name } } } }"""
 # The project's client rather than the entry's: the same clients, through the projects.
@@ -50,14 +50,8 @@ class SlowLists(MemoryConnector):
 def _source(lookup: Literal["list", "ids"], fail: Kind | None = None) -> tuple[Gateway, SlowLists]:
     plain = memory_gateway(100).sources["mem"].connector
     assert isinstance(plain, MemoryConnector)
-    references = dict(plain.references_of)
-    references[Kind.CLIENT] = [Client("mem", str(c), f"Client {c}") for c in range(3)]
-    references[Kind.PROJECT] = [
-        Project("mem", p.id, p.name, client_id=str(int(p.id) % 3))
-        for p in references[Kind.PROJECT]
-        if isinstance(p, Project)
-    ]
     capabilities = replace(CAPABILITIES, reference_lookup=lookup)
+    references = with_clients(plain.references_of, 3)
     slow = SlowLists(plain.source, plain.entries, references, capabilities=capabilities)
     slow.log, slow.fail = [], fail
     return Gateway({slow.source: fake_runtime(slow, vendor="memory")}, today=lambda: TODAY), slow

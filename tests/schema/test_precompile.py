@@ -11,12 +11,12 @@ import pytest
 
 from bench.memory import TODAY, MemoryConnector, memory_gateway
 from gateway.connectors.base import TimeEntryQuery
-from gateway.models import Client, Kind, Project, TimeEntry
+from gateway.models import TimeEntry
 from gateway.service import Gateway
 from schema import Context, build_schema
 from schema.execution import executor
 from schema.execution.plans import PlanCompiler
-from tests.conftest import fake_runtime
+from tests.conftest import fake_runtime, with_clients
 
 QUERY = """query($first: Int!) { timeEntries(first: $first) { nodes {
   id start hours user { name } project { name }
@@ -39,15 +39,8 @@ class SlowMemory(MemoryConnector):
 def _slow_gateway() -> Gateway:
     plain = memory_gateway(200).sources["mem"].connector
     assert isinstance(plain, MemoryConnector)
-    references = dict(plain.references_of)
     # Two clients, each with the projects whose id is even or odd, for the deep shape.
-    references[Kind.CLIENT] = [Client("mem", str(c), f"Client {c}") for c in range(2)]
-    references[Kind.PROJECT] = [
-        Project("mem", p.id, p.name, client_id=str(int(p.id) % 2))
-        for p in references[Kind.PROJECT]
-        if isinstance(p, Project)
-    ]
-    slow = SlowMemory(plain.source, plain.entries, references)
+    slow = SlowMemory(plain.source, plain.entries, with_clients(plain.references_of, 2))
     return Gateway({slow.source: fake_runtime(slow, vendor="memory")}, today=lambda: TODAY)
 
 
