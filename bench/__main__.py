@@ -161,9 +161,7 @@ def _named_after(rows: list[report.Row]) -> list[str]:
         if after is None:
             continue
         vendors = [v for v in VENDORS if r.per_vendor[v][1].named_after is not None]
-        named = " and ".join(
-            [", ".join(vendors[:-1]), vendors[-1]] if len(vendors) > 1 else vendors
-        )
+        named = " and ".join(filter(None, (", ".join(vendors[:-1]), vendors[-1])))
         out.append(
             f"- {r.scenario} ({r.phase}): the entries shown of {named} need reference lists "
             "for their names (per-vendor table). The bound asks those lists "
