@@ -264,8 +264,10 @@ class HubstaffConnector:
                 break
             self._check_budget(1)
             user_ids = _id_params("user_ids[]", {str(u) for u in users})
-            projects = tuple(p for p in filters if p[0] != "user_ids[]")
-            extra = await self._activities(step, user_ids + projects, spans)
+            # The query's other parameters stay: its project filter, and its side-loads (a
+            # session followed here is named like the rest).
+            others = tuple(p for p in filters if p[0] != "user_ids[]")
+            extra = await self._activities(step, user_ids + others, spans)
             found += extra
             edge = step.stop if forward else step.start
             sessions = mapping.sessions(pool + extra, spans)
