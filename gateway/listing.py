@@ -31,8 +31,8 @@ log = logging.getLogger("hourglass.listing")
 T = TypeVar("T")
 SortKey = tuple[Any, ...]
 # A sorted group of a source's (key, item) pairs, with the failure that ended the source
-# after it, if one did (``_ordered``).
-_Group = tuple[list[tuple[SortKey, T]], UpstreamError | None]
+# after it, if one did, and whether an item is known to follow it (``_ordered``).
+_Group = tuple[list[tuple[SortKey, T]], UpstreamError | None, bool]
 
 
 @dataclass(slots=True)
@@ -130,6 +130,12 @@ class Merge(Generic[T]):
         items: list[T] = []
         keys: list[SortKey] = []
         while True:
+            full = len(items) >= limit
+            if full and any(h.more_known for h in self._heads):
+                # ``has_next`` is answered by what the streams hold or have seen: refilling
+                # would read a used-up stream's next group whole (for a sorted source, its
+                # next date; for Hubstaff, maybe its next window) only to say "yes".
+                return Listing(items, keys, True, [s.outcome for s in self.streams])
             # Only a stream whose buffered group is used up is read on; all of those at once.
             # One with a group read already (or nothing left) moves on to it here: no task and
             # no pass of the event loop per group.
@@ -137,7 +143,7 @@ class Merge(Generic[T]):
             if wanting:
                 await self._refill(wanting, limit)
             live = [h for h in self._heads if h.pos < len(h.group)]
-            if not live or len(items) >= limit:
+            if not live or full:
                 break
             if len(live) == 1:
                 # One stream left: its group is already in order, take it in one slice.
@@ -200,6 +206,7 @@ class _Head(Generic[T]):
         "ahead_items",
         "done",
         "ended",
+        "followed",
         "group",
         "pos",
         "pull",
@@ -219,6 +226,7 @@ class _Head(Generic[T]):
         self.group: list[tuple[SortKey, T]] = []
         self.pos = 0
         self.done = False  # the group is used up and nothing follows
+        self.followed = False  # an item is known to follow the group (it closed it)
         # Groups read, each with the failure that ended the stream after it (if it did).
         self.ahead: deque[_Group[T]] = deque()
         self.ahead_items = 0
@@ -242,6 +250,11 @@ class _Head(Generic[T]):
             return False
         self._next_group()
         return True
+
+    @property
+    def more_known(self) -> bool:
+        """An item is known to come after what was consumed, without reading on."""
+        return self.pos < len(self.group) or self.ahead_items > 0 or self.followed
 
     def read_ahead(self, limit: int) -> asyncio.Task[None] | None:
         """The read in flight, started if this stream may be read ahead and holds fewer
@@ -272,11 +285,11 @@ class _Head(Generic[T]):
         """Move on to the next group read (or find the stream ended), flagging the failure
         that ended the stream after it, if one did."""
         if self.ahead:
-            group, failure = self.ahead.popleft()
+            group, failure, self.followed = self.ahead.popleft()
             self.ahead_items -= len(group)
             self.group = group
         else:
-            self.group, self.done, failure = [], True, None
+            self.group, self.done, failure, self.followed = [], True, None, False
         self.pos = 0
         if failure is not None:
             self.source.outcome.complete = False
@@ -336,7 +349,8 @@ async def _ordered(
 
     Each group comes with ``None``, or with the failure that ended the stream after it (the
     last group, empty if the failure came first). An upstream failure never raises into the
-    merge, so the other sources' items are still returned.
+    merge, so the other sources' items are still returned. And with whether it was closed
+    by a kept item of the next coarse key: then something follows it, known without reading on.
     """
     group: list[tuple[SortKey, T]] = []
     failure: UpstreamError | None = None
@@ -351,7 +365,7 @@ async def _ordered(
                     coarse = sorted_by(item)
                     if coarse != group_key and group:
                         group.sort(key=_first, reverse=reverse)
-                        yield group, None
+                        yield group, None, True
                         group = []
                     group_key = coarse
                 group.append((key(item), item))
@@ -364,7 +378,7 @@ async def _ordered(
             failure = unreadable(stream.outcome.source)
         if group or failure is not None:
             group.sort(key=_first, reverse=reverse)
-            yield group, failure
+            yield group, failure, False
     finally:
         # Stops the source's pagination when the merge needs no more of it.
         closer = getattr(stream.items, "aclose", None)

@@ -96,9 +96,9 @@ def test_a_sorted_source_is_read_no_further_than_the_page_needs() -> None:
         )
     )
     assert [i[1] for i in listing.items] == ["a0"] and listing.has_next
-    # Day 5 (a0) and day 3 (a2, which answers has_next) are complete once the next day shows
-    # up; nothing after that day is read.
-    assert read == [(5, "a1"), (5, "a0"), (3, "a2"), (1, "a3")]
+    # Day 5 (a0) is complete once day 3 shows up, and a2 answers has_next: day 3 is not
+    # read to its end, and nothing after it.
+    assert read == [(5, "a1"), (5, "a0"), (3, "a2")]
 
 
 @pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
@@ -176,14 +176,14 @@ async def test_a_stream_is_read_ahead_while_the_merge_waits_by_at_most_a_page(
     assert [i[1] for i in listing.items] == [
         *("a0", "b30.1", "b30.0", "b29.1", "b29.0", "b28.1", "b28.0")
     ]
-    # The same items are read either way: the page's, and what closes the day after them.
     b_read = [i for i in log if i[1].startswith("b")]
-    assert len(b_read) == 9 and b_read[-1] == (26, "b26.0")
     early = log[: log.index((40, "a0"))]  # what was read while `a` was still answering
     if read_ahead:  # days read until at least 7 items were held (8), + the one closing them
-        assert len(early) == 9
+        assert len(early) == 9 and b_read == early
     else:  # only the first day, and the next one's first item that closed it
         assert early == [(30, "b30.0"), (30, "b30.1"), (29, "b29.0")]
+        # Then the page's, and the item that closed its last day, which answers has_next.
+        assert b_read[3:] == [(29, "b29.1"), (28, "b28.0"), (28, "b28.1"), (27, "b27.0")]
 
 
 async def test_a_failure_met_reading_ahead_is_flagged_on_the_page_that_reaches_it() -> None:
