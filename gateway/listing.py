@@ -24,7 +24,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
-from gateway.connectors.base import Order
+from gateway.connectors.base import Cuts, Order
 from gateway.errors import UpstreamError, UserInputError, unreadable
 
 log = logging.getLogger("hourglass.listing")
@@ -80,6 +80,9 @@ class SourceStream(Generic[T]):
     # early costs no call it would not make, and the stream's mapping and sorting happen
     # while the event loop would otherwise wait for the network.
     read_ahead: bool = False
+    # Where the source says it may be cut (a sorted source only): the group read so far is
+    # then given to the merge, whole date or not (``_ordered``).
+    cuts: Cuts | None = None
 
 
 async def merge(
@@ -351,24 +354,30 @@ async def _ordered(
     last group, empty if the failure came first). An upstream failure never raises into the
     merge, so the other sources' items are still returned. And with whether it was closed
     by a kept item of the next coarse key: then something follows it, known without reading on.
+
+    A group is also closed, with nothing known to follow it, where the source marks a cut:
+    every item after it comes after the group's, even of the same date.
     """
     group: list[tuple[SortKey, T]] = []
     failure: UpstreamError | None = None
     group_key: Any = object()
-    sorted_by = stream.sorted_by
+    sorted_by, cuts = stream.sorted_by, stream.cuts
     try:
         try:
             async for item in stream.items:
-                if not keep(item):
-                    continue
-                if sorted_by is not None:
-                    coarse = sorted_by(item)
-                    if coarse != group_key and group:
-                        group.sort(key=_first, reverse=reverse)
-                        yield group, None, True
-                        group = []
-                    group_key = coarse
-                group.append((key(item), item))
+                if keep(item):
+                    if sorted_by is not None:
+                        coarse = sorted_by(item)
+                        if coarse != group_key and group:
+                            group.sort(key=_first, reverse=reverse)
+                            yield group, None, True
+                            group = []
+                        group_key = coarse
+                    group.append((key(item), item))
+                if cuts is not None and group and cuts.take():
+                    group.sort(key=_first, reverse=reverse)
+                    yield group, None, False
+                    group, group_key = [], object()
         except UpstreamError as exc:
             failure = exc
         except Exception:

@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from gateway import nested, recent
-from gateway.connectors.base import Connector, Order, SourceConfig, TimeEntryQuery
+from gateway.connectors.base import Connector, Cuts, Order, SourceConfig, TimeEntryQuery
 from gateway.continuations import ContinuationStore
 from gateway.errors import (
     HourglassError,
@@ -241,16 +241,20 @@ class Gateway:
         query = self._entry_query(rt, flt, after, order)
         if query is None:
             return SourceStream(outcome, _empty())  # the filter names nothing of this source
+        # A connector yielding entries in the listing's order may mark where it can be cut; in
+        # any other order the merge (or ``recent_first``) sorts them itself.
+        declared = rt.connector.capabilities.time_entry_order
+        cuts = Cuts() if declared is order else None
+        query = replace(query, cuts=cuts)
         # ``first=0`` (only ``hasNextPage`` asked) has no page size to hint: the range at once.
         if flt.date_from is None and 0 < first <= recent.RECENT_FIRST_MAX:
-            query = replace(query, limit=first)
             entries = recent.recent_first(
-                query,
-                declared=rt.connector.capabilities.time_entry_order,
+                replace(query, limit=first),
+                declared=declared,
                 today=self.today(),
                 filtered=lambda q: self._filtered(rt, q),
             )
-            return SourceStream(outcome, entries, sorted_by=by_date)
+            return SourceStream(outcome, entries, sorted_by=by_date, cuts=cuts)
         # A range the client bounded with ``from`` is one it reads through (a report, a
         # sync): each source may be read ahead of the merge by a page's worth (``first``), in
         # the time the merge waits for the slowest. Reading a page's worth early costs no call
@@ -260,6 +264,7 @@ class Gateway:
             self._filtered(rt, query),
             sorted_by=date_order(rt, order),
             read_ahead=flt.date_from is not None,
+            cuts=cuts,
         )
 
     def _entry_query(

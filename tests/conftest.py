@@ -13,8 +13,9 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
-from gateway.connectors.base import SourceConfig
-from gateway.models import Client, Kind, Project, Reference
+from gateway.connectors.base import Cuts, SourceConfig
+from gateway.filters import entry_key
+from gateway.models import Client, Kind, Project, Reference, TimeEntry
 from gateway.references import ReferenceStore
 from gateway.service import SourceRuntime
 
@@ -92,3 +93,23 @@ def fake_runtime(connector: Any, *, vendor: str = "fake", ttl: float = 60) -> So
     """A source around a fake connector (anything with the ``Connector`` protocol's methods)."""
     store = ReferenceStore(connector, ttl=ttl, maxsize=1000)
     return SourceRuntime(SourceConfig(name=connector.source, vendor=vendor), connector, store)
+
+
+async def read_with_cuts(
+    entries: AsyncIterator[TimeEntry], cuts: Cuts, *, reverse: bool = True
+) -> tuple[list[TimeEntry], list[int]]:
+    """A connector's listing read whole, with the indexes of the entries it marked a cut
+    before; each cut checked as the merge relies on it: everything after it comes after
+    everything up to it in the listing's order (``entry_key``)."""
+    read: list[TimeEntry] = []
+    at: list[int] = []
+    async for entry in entries:
+        read.append(entry)
+        if cuts.take():
+            at.append(len(read) - 1)
+    for index in at:
+        before = [entry_key(e) for e in read[: index + 1]]
+        after = [entry_key(e) for e in read[index + 1 :]]
+        if after:
+            assert (min(before) > max(after)) if reverse else (max(before) < min(after)), index
+    return read, at

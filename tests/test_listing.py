@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 
 import pytest
 
-from gateway.connectors.base import Order
+from gateway.connectors.base import Cuts, Order
 from gateway.errors import UpstreamUnavailable
 from gateway.listing import Merge, SourceOutcome, SourceStream, merge
 
@@ -16,12 +16,18 @@ Item = tuple[int, str]  # (day, id): the coarse key a sorted source sorts by, th
 
 
 async def _items(
-    items: Sequence[Item], read: list[Item], fail_after: int | None
+    items: Sequence[Item],
+    read: list[Item],
+    fail_after: int | None,
+    cuts: Cuts | None = None,
+    cut_at: Collection[int] = (),
 ) -> AsyncIterator[Item]:
     for index, item in enumerate(items):
         if fail_after is not None and index == fail_after:
             raise UpstreamUnavailable("s", "down")
         read.append(item)
+        if cuts is not None and index in cut_at:
+            cuts.mark()  # as a connector does before the last entry of a window
         yield item
 
 
@@ -32,11 +38,15 @@ def _stream(
     sorted_: bool,
     read: list[Item],
     fail_after: int | None = None,
+    cut_at: Collection[int] | None = None,
 ) -> SourceStream[Item]:
+    """``cut_at``: the indexes of the items before which the source marks a cut."""
+    cuts = Cuts() if cut_at is not None else None
     return SourceStream(
         SourceOutcome(name),
-        _items(items, read, fail_after),
+        _items(items, read, fail_after, cuts, cut_at or ()),
         sorted_by=(lambda item: item[0]) if sorted_ else None,
+        cuts=cuts,
     )
 
 
@@ -99,6 +109,91 @@ def test_a_sorted_source_is_read_no_further_than_the_page_needs() -> None:
     # Day 5 (a0) is complete once day 3 shows up, and a2 answers has_next: day 3 is not
     # read to its end, and nothing after it.
     assert read == [(5, "a1"), (5, "a0"), (3, "a2")]
+
+
+# Day 5 in two windows, in exact order (later ids first within the day), then day 4: a
+# source like Hubstaff, cutting where a window ends.
+WINDOWED = [(5, "a9"), (5, "a8"), (5, "a7"), (4, "a6")]
+
+
+@pytest.mark.parametrize("cut", [True, False])
+def test_a_cut_gives_the_merge_what_is_read_without_reading_the_next_window(cut: bool) -> None:
+    read: list[Item] = []
+    rival = [(6, "b1"), (6, "b0"), (3, "b2")]
+    listing = asyncio.run(
+        merge(
+            [
+                _stream("a", WINDOWED, sorted_=True, read=read, cut_at={1} if cut else None),
+                _stream("b", rival, sorted_=True, read=[]),
+            ],
+            key=lambda i: i,
+            order=Order.DESC,
+            keep=lambda _: True,
+            limit=3,
+        )
+    )
+    assert [i[1] for i in listing.items] == ["b1", "b0", "a9"] and listing.has_next
+    # With the cut, the first window (a9, a8) is all the page reads of `a`; without it,
+    # day 5 is whole only once day 4 shows up, past the second window.
+    assert read == (WINDOWED[:2] if cut else WINDOWED)
+
+
+def test_a_cut_marked_before_an_item_the_merge_does_not_keep_still_closes_the_group() -> None:
+    read: list[Item] = []
+    listing = asyncio.run(
+        merge(
+            [
+                _stream("a", WINDOWED, sorted_=True, read=read, cut_at={1}),
+                _stream("b", [(6, "b0"), (3, "b1")], sorted_=True, read=[]),
+            ],
+            key=lambda i: i,
+            order=Order.DESC,
+            keep=lambda item: item[1] != "a8",
+            limit=2,
+        )
+    )
+    assert [i[1] for i in listing.items] == ["b0", "a9"] and listing.has_next
+    assert read == WINDOWED[:2]
+
+
+@pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
+@pytest.mark.parametrize("seed", range(10))
+def test_paged_merge_with_cuts_equals_one_sort_of_everything(order: Order, seed: int) -> None:
+    """Sources in exact order, cut anywhere (several days in a window, a day across two),
+    read page by page: every item once, in the order one sort of all of them gives."""
+    rng = random.Random(seed)
+    reverse = order is Order.DESC
+    sources = {
+        name: sorted(
+            {(rng.randrange(20), f"{name}{rng.randrange(10**6):06}") for _ in range(60)},
+            reverse=reverse,
+        )
+        for name in "abc"
+    }
+    merged = Merge(
+        [
+            _stream(n, items, sorted_=True, read=[], cut_at=set(rng.sample(range(60), 8)))
+            for n, items in sources.items()
+        ],
+        key=lambda i: i,
+        order=order,
+        keep=lambda _: True,
+    )
+
+    async def pages() -> list[Item]:
+        out: list[Item] = []
+        try:
+            while True:
+                listing = await merged.page(rng.randint(1, 25))
+                out += listing.items
+                if not listing.has_next:
+                    return out
+                merged.resume(lambda _: True)
+        finally:
+            await merged.aclose()
+
+    everything = [item for items in sources.values() for item in items]
+    assert asyncio.run(pages()) == sorted(everything, reverse=reverse)
 
 
 @pytest.mark.parametrize("order", [Order.DESC, Order.ASC])

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import Any, Literal, Protocol, TypeVar, runtime_checkable
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -27,6 +27,7 @@ from gateway.http.retry import RetryPolicy
 from gateway.models import Kind, Reference, TimeEntry
 
 SOURCE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
+T = TypeVar("T")
 
 
 class RateLimitOverride(BaseModel):
@@ -68,6 +69,45 @@ class Order(str, Enum):
     DESC = "desc"
 
 
+class Cuts:
+    """Where a listing read in order may be cut, as its connector tells the merge reading it.
+
+    A connector yielding entries in the listing's order (``Capabilities.time_entry_order``)
+    may call ``mark()`` just before yielding an entry that everything it yields afterwards
+    comes after in that order: a later date, or the same date and a later start (descending:
+    earlier). It knows so at the end of a window or of its range. The merge
+    (gateway/listing.py) can then take the entries up to that one as soon as it arrives.
+    Without the mark it must wait for an entry of another date to know the date is whole,
+    and that entry may be a window away: a call the page may not need (Hubstaff's next
+    activities window, when the page's entries are all in the first).
+    """
+
+    __slots__ = ("_marked",)
+
+    def __init__(self) -> None:
+        self._marked = False
+
+    def mark(self) -> None:
+        self._marked = True
+
+    def take(self) -> bool:
+        """Whether a mark was made since the last ``take``. Made before an entry already
+        read, it holds for every entry after it as well: a late ``take`` is still true."""
+        marked, self._marked = self._marked, False
+        return marked
+
+
+def marked(entries: Sequence[T], cuts: Cuts | None) -> Iterator[T]:
+    """``entries`` (a window's, in order), marking ``cuts`` just before the last one: what
+    comes after this window comes after all of them."""
+    if cuts is not None and entries:
+        yield from entries[:-1]
+        cuts.mark()
+        yield entries[-1]
+    else:
+        yield from entries
+
+
 @dataclass(frozen=True, slots=True)
 class TimeEntryQuery:
     """Filters for a time-entry listing. Dates are inclusive; ids are native to the source."""
@@ -88,6 +128,9 @@ class TimeEntryQuery:
     # when it reads the whole range. A hint for how to cut the range: a connector must still
     # yield every entry the caller goes on to read.
     limit: int | None = None
+    # Where the caller merges the listing in its order, where the connector may tell it the
+    # listing can be cut (``Cuts``); None: nobody asks.
+    cuts: Cuts | None = field(default=None, compare=False)
 
     def wants(self, field: str) -> bool:
         return self.fields is None or field in self.fields

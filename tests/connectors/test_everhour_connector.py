@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
@@ -15,7 +16,7 @@ import orjson
 import pytest
 from pydantic import ValidationError
 
-from gateway.connectors.base import ConnectorContext, Order, TimeEntryDraft, TimeEntryQuery
+from gateway.connectors.base import ConnectorContext, Cuts, Order, TimeEntryDraft, TimeEntryQuery
 from gateway.connectors.everhour import CONFIG, EverhourConnector, ShortPagePaginator, connector
 from gateway.connectors.everhour.connector import windows
 from gateway.errors import NotSupported, UpstreamAuthError, UpstreamBadResponse, UserInputError
@@ -26,6 +27,7 @@ from gateway.references import ReferenceStore
 from gateway.service import Gateway, SourceRuntime, TimeEntryFilter
 from gateway.simulators.everhour import create_app, demo_source
 from gateway.simulators.kit import ManualClock, SimulatorConfig
+from tests.conftest import read_with_cuts
 
 TODAY = date(2024, 10, 20)
 FAST = {"requests": 1000, "per_seconds": 1.0}
@@ -231,6 +233,18 @@ async def test_dates_are_pushed_down_and_every_record_comes_newest_first(connect
                 break
     assert len(raw) > 1000
     assert sorted(e.id for e in got) == sorted(str(r["id"]) for r in raw)
+
+
+async def test_the_end_of_each_window_is_marked_as_a_cut(connect: Connect) -> None:
+    # Two windows (2024-09-18..10-18, then 09-01..09-17): a cut after each, so the merge
+    # takes the first window's entries without asking for the second to see 09-18 whole.
+    app = simulator()
+    query = TimeEntryQuery(date_from=date(2024, 9, 1), date_to=date(2024, 10, 18))
+    cuts = Cuts()
+    read, at = await read_with_cuts(connect(app).time_entries(replace(query, cuts=cuts)), cuts)
+    assert read == [e async for e in connect(app).time_entries(query)]
+    assert len(at) == 2 and at[-1] == len(read) - 1
+    assert read[at[0]].date == date(2024, 9, 18) and read[at[0] + 1].date <= date(2024, 9, 17)
 
 
 async def test_ascending_order_reads_the_oldest_window_first(connect: Connect) -> None:

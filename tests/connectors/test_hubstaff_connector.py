@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from gateway.connectors import registry
-from gateway.connectors.base import ConnectorContext, TimeEntryDraft, TimeEntryQuery
+from gateway.connectors.base import ConnectorContext, Cuts, TimeEntryDraft, TimeEntryQuery
 from gateway.connectors.hubstaff import CONFIG, HubstaffConnector, create_connector
 from gateway.connectors.hubstaff import connector as hubstaff_connector
 from gateway.errors import NotSupported, UpstreamAuthError, UpstreamRateLimited, UserInputError
@@ -27,7 +27,7 @@ from gateway.models import Kind, Project, Reference, TimeEntry, User
 from gateway.settings import settings_from_dict
 from gateway.simulators.hubstaff import create_app, demo_source
 from gateway.simulators.kit import ManualClock, SimulatorConfig
-from tests.conftest import app_client, gql
+from tests.conftest import app_client, gql, read_with_cuts
 
 TODAY = datetime.now(UTC).date()
 ACTIVITIES = "GET /v2/organizations/{organization_id}/activities"
@@ -311,6 +311,25 @@ async def test_growing_windows_give_the_same_sessions_as_one_7_day_window(
     growing = [e async for e in connector.time_entries(replace(query, limit=50))]
     single = [e async for e in connector.time_entries(query)]  # no limit: one window
     assert len(growing) > 100 and growing == single  # same ids, spans, order
+
+
+@pytest.mark.parametrize(
+    ("first", "limit", "batches"),
+    [pytest.param(6, 50, 3, id="the-near-week-in-growing-windows"), pytest.param(59, None, 2, id="two-months")],
+)
+async def test_the_end_of_each_batch_of_windows_is_marked_as_a_cut(
+    hub: tuple[HubstaffConnector, Any], first: int, limit: int | None, batches: int
+) -> None:
+    # What lets the merge take a window's entries without reading the next window to see
+    # the day is whole: a cut where each batch ends, after which every session starts earlier.
+    connector, _ = hub
+    query = TimeEntryQuery(date_from=days_ago(first), limit=limit)
+    cuts = Cuts()
+    read, at = await read_with_cuts(connector.time_entries(replace(query, cuts=cuts)), cuts)
+    assert read == [e async for e in connector.time_entries(query)]  # marking changes nothing
+    assert len(read) > 100 and at[-1] == len(read) - 1  # nothing follows the last batch
+    # One cut a batch (a batch without sessions has none to mark before).
+    assert 1 < len(at) <= batches and at == sorted(set(at))
 
 
 async def test_a_month_to_today_is_cut_on_whole_days_with_the_same_sessions(

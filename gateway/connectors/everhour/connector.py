@@ -31,6 +31,7 @@ from gateway.connectors.base import (
     Order,
     TimeEntryDraft,
     TimeEntryQuery,
+    marked,
 )
 from gateway.connectors.everhour import mapping
 from gateway.connectors.everhour.config import DEFAULT_BASE_URL, EverhourSource
@@ -127,7 +128,9 @@ class EverhourConnector:
                 running = await timers if timers is not None else []
                 batch = [_mapped(t) for t in running if _within(t.date, low, high)] + records
                 batch.sort(key=_first, reverse=newest_first)
-                for _, to_entry in batch:
+                # The windows after this one hold only days beyond its far end: the merge
+                # may take this window's entries at once.
+                for _, to_entry in marked(batch, query.cuts):
                     yield to_entry()
         finally:
             # Closed early or failed by its records: nothing left running, no error unretrieved.

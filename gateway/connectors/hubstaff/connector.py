@@ -44,9 +44,11 @@ from gateway import errors
 from gateway.connectors.base import (
     Capabilities,
     ConnectorContext,
+    Cuts,
     Order,
     TimeEntryDraft,
     TimeEntryQuery,
+    marked,
 )
 from gateway.connectors.hubstaff import mapping
 from gateway.connectors.hubstaff.auth import RotatingTokenProvider, TokenEndpoint
@@ -168,11 +170,15 @@ class HubstaffConnector:
         )
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
         batches = _plan(span, ceil_slot(days_end), latest=query.limit is not None)
-        async for entry in self._entries(span, batches, filters):
+        async for entry in self._entries(span, batches, filters, query.cuts):
             yield entry
 
     async def _entries(
-        self, span: Window, batches: list[list[Window]], filters: Params
+        self,
+        span: Window,
+        batches: list[list[Window]],
+        filters: Params,
+        cuts: Cuts | None,
     ) -> AsyncIterator[TimeEntry]:
         """Entries of the sessions overlapping ``span`` and starting before its end, newest
         first, read from ``batches`` (windows tiling ``span``, newest first).
@@ -213,7 +219,9 @@ class HubstaffConnector:
             entries = [(by_start(s), mapping.time_entry(self.source, s, spans)) for s in ready]
             entries += [e for p in parts for e in p.entries] if seen is not None else []
             entries.sort(key=itemgetter(0), reverse=True)
-            for _, entry in entries:
+            # Every session still to come starts at or before the batch's oldest edge, and each
+            # of these after it (``split_at``): the merge may take them once the last is read.
+            for entry in marked([e for _, e in entries], cuts):
                 yield entry
 
     async def _window(

@@ -1,0 +1,96 @@
+"""A connector that marks where its listing may be cut spares the merge its next window."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from gateway.connectors.base import Capabilities, Cuts, Order, TimeEntryQuery, marked
+from gateway.listing import encode_cursor
+from gateway.models import Kind, TimeEntry
+from gateway.service import Gateway, TimeEntryFilter
+from tests.conftest import fake_runtime
+
+TODAY = date(2026, 3, 16)
+
+
+def _at(day: date, hour: int) -> TimeEntry:
+    start = datetime(day.year, day.month, day.day, hour, tzinfo=UTC)
+    return TimeEntry("windowed", f"{day}-{hour}", day, 600, start=start)
+
+
+# Newest first, in two windows as Hubstaff reads the latest day: the first holds only
+# today's newest entries; today is whole only once the second (yesterday's) is read.
+WINDOWS = [
+    [_at(TODAY, 10), _at(TODAY, 9), _at(TODAY, 8)],
+    [_at(TODAY, 7), _at(TODAY - timedelta(days=1), 18)],
+]
+
+
+@dataclass
+class Windowed:
+    source: str = "windowed"
+    marks: bool = True  # marks a cut where each window ends, when the caller asks
+    fetched: int = 0  # windows read: a vendor call each
+    asked: list[Cuts | None] = field(default_factory=list)
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(kinds=frozenset(Kind), time_entry_order=Order.DESC)
+
+    async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+        self.asked.append(query.cuts)
+        for window in WINDOWS:
+            self.fetched += 1
+            kept = [e for e in window if query.date_from is None or e.date >= query.date_from]
+            for entry in marked(kept, query.cuts if self.marks else None):
+                yield entry
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _gateway(source: Windowed) -> Gateway:
+    return Gateway({source.source: fake_runtime(source)}, today=lambda: TODAY)
+
+
+@pytest.mark.parametrize("marks", [True, False])
+@pytest.mark.parametrize(
+    "flt", [TimeEntryFilter(), TimeEntryFilter(date_from=TODAY - timedelta(days=3))]
+)
+async def test_the_newest_entries_cost_one_window_where_the_source_marks_it(
+    marks: bool, flt: TimeEntryFilter
+) -> None:
+    source = Windowed(marks=marks)
+    listing = await _gateway(source).time_entries(flt, first=2, after=None, order=Order.DESC)
+    assert [e.start.hour for e in listing.items if e.start] == [10, 9] and listing.has_next
+    assert all(isinstance(c, Cuts) for c in source.asked)  # the service asks for the marks
+    # Marked, the first window is taken as it is; unmarked, the merge waits for an entry of
+    # another day to know today is whole, and that is in the second window.
+    assert source.fetched == (1 if marks else 2)
+
+
+async def test_pages_read_over_marked_windows_are_every_entry_in_order() -> None:
+    gw = _gateway(Windowed())
+    pages: list[list[str]] = []
+    after: str | None = None
+    while True:
+        listing = await gw.time_entries(TimeEntryFilter(), first=2, after=after, order=Order.DESC)
+        pages.append([e.id for e in listing.items])
+        if not listing.has_next:
+            break
+        after = encode_cursor(listing.keys[-1])
+    everything = [e.id for window in WINDOWS for e in window]
+    assert pages == [everything[:2], everything[2:4], everything[4:]]
+
+
+async def test_an_order_the_source_does_not_yield_in_asks_for_no_marks() -> None:
+    source = Windowed()
+    listing = await _gateway(source).time_entries(
+        TimeEntryFilter(), first=5, after=None, order=Order.ASC
+    )
+    assert source.asked and all(c is None for c in source.asked)
+    assert [e.id for e in listing.items] == [e.id for w in WINDOWS for e in w][::-1]
