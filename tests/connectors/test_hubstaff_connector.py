@@ -273,11 +273,14 @@ def window_days(query: list[tuple[str, str]]) -> float:
     return (stop - start) / timedelta(days=1)
 
 
+GROWING = [0.25, 0.5, 1, 2]  # days: the near week's windows before the rest of it
+
+
 async def test_the_latest_entries_are_read_in_growing_windows_and_cost_only_what_is_taken(
     hub: tuple[HubstaffConnector, Any]
 ) -> None:
     # What the service's near week asks when a dashboard wants the latest entries (``limit``):
-    # one day is read first, and the listing closed after 20 entries asks for nothing more.
+    # 6 hours are read first, and the listing closed after 20 entries asks for nothing more.
     connector, app = hub
     near = TimeEntryQuery(date_from=days_ago(6), limit=20)
     before = len(await activity_queries(app))
@@ -290,12 +293,13 @@ async def test_the_latest_entries_are_read_in_growing_windows_and_cost_only_what
     whole = await entries(connector, days_ago(6), TODAY)  # the same week, no limit: read whole
     drained = (await activity_queries(app))[before + len(asked) + len(grown):]
     assert latest == whole[:20] and read_on == whole
-    assert [window_days(q) for q in asked if "page_start_id" not in dict(q)] in ([1], [1, 2])  # 3 days hold 20
+    first = [window_days(q) for q in asked if "page_start_id" not in dict(q)]
+    assert first and first == GROWING[: len(first)]  # as far back as 20 sessions go
     # Growing windows cost a partial page each, one window the fewest pages: as many as
     # growing ones when, at some hours of the day, their partial pages add up to whole ones.
     assert len(asked) < len(drained) <= len(grown)
     sizes = [window_days(q) for q in grown if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
-    assert sizes[:2] == [1, 2] and len(sizes) == 3 and sum(sizes) <= 7  # a day, two, the rest (up to four)
+    assert sizes[:4] == GROWING and len(sizes) == 5 and sum(sizes) <= 7  # then the rest (up to four days)
     sizes = [window_days(q) for q in drained if not {"page_start_id", "user_ids[]"} & dict(q).keys()]
     assert len(sizes) == 1 and 6 < sizes[0] <= 7  # one window: the fewest pages
 
@@ -315,7 +319,7 @@ async def test_growing_windows_give_the_same_sessions_as_one_7_day_window(
 
 @pytest.mark.parametrize(
     ("first", "limit", "batches"),
-    [pytest.param(6, 50, 3, id="the-near-week-in-growing-windows"), pytest.param(59, None, 2, id="two-months")],
+    [pytest.param(6, 50, 5, id="the-near-week-in-growing-windows"), pytest.param(59, None, 2, id="two-months")],
 )
 async def test_the_end_of_each_batch_of_windows_is_marked_as_a_cut(
     hub: tuple[HubstaffConnector, Any], first: int, limit: int | None, batches: int
