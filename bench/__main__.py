@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import bounds, bulk, report, stack, throughput
+from bench import bounds, bulk, hours, report, stack, throughput
 from bench.procs import VENDORS, machine, simulators
 from bench.vendors import Figure, run_all
 
@@ -75,6 +75,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with simulators(LATENCY_MS) as sims:
         rows = report.measure(sims, runs)
     sections += _scenarios(rows)
+    sections += _hours(hours.measure())
     with simulators(LATENCY_MS, relaxed=True) as sims:
         loads = [throughput.measure(sims) for _ in range(runs)]
     sections += _throughput(loads)
@@ -172,6 +173,38 @@ def _named_after(rows: list[report.Row]) -> list[str]:
             f"{r.bound.seconds:.2f} s."
         )
     return ["", *out] if out else []
+
+
+def _hours(points: list[hours.Point] | None) -> list[str]:
+    out = [
+        "## The dashboard's calls at other hours of the week (bench/hours.py)",
+        "",
+        "Which entries are the 50 newest, and so what each vendor must be asked, changes with",
+        "the hour and the weekday; the rows above are one hour's. Here the dashboard is run once",
+        "a point, cold and warm, with the simulators' and gateway's wall clock shifted back by",
+        "libfaketime (the monotonic clock, and so latency and rate windows, left alone), every",
+        "21 hours over a week: eight hours of the day, every weekday.",
+        "",
+    ]
+    if points is None:
+        return [
+            *out,
+            "Not measured: libfaketime is not installed (`pip install -e '.[bench]'`).",
+            "",
+        ]
+    out += [
+        "| clock (UTC, shifted) | cold calls / minimum | warm calls / minimum | above the minimum "
+        "(cold) | problems |",
+        "|---|---|---|---|---|",
+    ]
+    for p in points:
+        above = "; ".join(f"{vendor} {what}" for vendor, what in p.above.items()) or "-"
+        out.append(
+            f"| {p.at} | {p.cold[0]} / {p.cold[1]} | {p.warm[0]} / {p.warm[1]} | {above} | "
+            f"{'; '.join(p.problems) or '-'} |"
+        )
+    level = sum(p.cold[0] == p.cold[1] and p.warm[0] == p.warm[1] for p in points)
+    return [*out, "", f"At the minimum cold and warm: {level} of {len(points)} points.", ""]
 
 
 def _medians(rows: Iterable[Any], *fields: str) -> list[float]:

@@ -211,7 +211,8 @@ def dashboard(
     unnamed: tuple[str, ...] = (),
 ) -> Bound:
     """The 50 newest entries: each vendor must list its entries from the 50th entry's day on
-    (``recent`` of them), and name only those it contributes (``shown``). ``unnamed``: lists
+    (``recent`` of them; Hubstaff, whose sessions come by time, its activities from that
+    entry's start: ``window_pages``), and name only those it contributes (``shown``). ``unnamed``: lists
     needed for entries that carry ids only, where no other entry names them (bench.truth)."""
     lists = _with(VENDORS[vendor].names, unnamed) if shown else ()
     if vendor == "hustle":

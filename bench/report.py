@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bench import bounds
@@ -51,10 +52,12 @@ def _bounds(name: str, m: Measured, phase: str) -> dict[str, bounds.Bound]:
     return out
 
 
-def measure(sims: Simulators, runs: int) -> list[Row]:
+def measure(sims: Simulators, runs: int, only: Collection[str] | None = None) -> list[Row]:
+    """Rows for every scenario, or those named in ``only``."""
+    chosen = [s for s in scenarios() if only is None or s.name in only]
     rows = []
-    warm_up(sims)
-    for scenario in scenarios():
+    warm_up(sims, chosen)
+    for scenario in chosen:
         results = [cold_and_warm(sims, scenario) for _ in range(runs)]
         for phase in ("cold", "warm", "cached"):
             picked = [getattr(r, phase) for r in results]

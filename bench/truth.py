@@ -8,7 +8,10 @@ Hubstaff's time entries are sessions rebuilt from 10-minute activities, so the f
 a date range are the activity pages of that range at the largest page (500), cut into the
 fewest 7-day windows the API allows (``time_slot`` spans at most 7 days), plus, for a range
 from a fixed day, the reads back past its start that an entry beginning exactly there needs (it
-may have begun before: only the activities before the edge tell). This walks them once, as the
+may have begun before: only the activities before the edge tell). For the dashboard's newest
+entries the walk starts at the last shown entry's 10-minute slot, not at its day: sessions are
+rebuilt from activities by time, so no older activity can place a session among them (a
+vendor sorted by day alone must read the whole day). This walks them once, as the
 vendor's API serves them, and counts the pages. It uses the demo refresh token, which rotates:
 callers reset the simulator afterwards (``POST /_simulator/reset``).
 """
@@ -44,12 +47,18 @@ class ActivityPages:
 
 
 def hubstaff_activity_pages(
-    root: str, first: date, last: date, *, client_projects: bool = False, follow: bool = False
+    root: str,
+    first: date | datetime,
+    last: date,
+    *,
+    client_projects: bool = False,
+    follow: bool = False,
 ) -> ActivityPages:
-    """Activity pages (500 each) per 7-day window covering the UTC days ``first``..``last``;
-    ``client_projects``: only the activities of projects that have a client (a question that
-    reaches entries through clients -> projects asks for no others); ``follow``: also the
-    calls that whole entries at the range's start need (``_follows``)."""
+    """Activity pages (500 each) per 7-day window covering the UTC days ``first``..``last``
+    (from the slot of ``first``, a moment); ``client_projects``: only the activities of
+    projects that have a client (a question that reaches entries through clients -> projects
+    asks for no others); ``follow``: also the calls that whole entries at the range's start
+    need (``_follows``)."""
     source = load("hubstaff").demo_source(root)
     grant = {"grant_type": "refresh_token", "refresh_token": str(source["refresh_token"])}
     with httpx.Client(timeout=60) as client:
@@ -62,7 +71,11 @@ def hubstaff_activity_pages(
             projects = listed.raise_for_status().json()["projects"]
             only = [("project_ids[]", str(p["id"])) for p in projects if p.get("client_id")]
         walk = _Walk(client, f"{org}/activities", only)
-        start = datetime.combine(first, time(), UTC)
+        if isinstance(first, datetime):
+            start = first.astimezone(UTC).replace(second=0, microsecond=0)
+            start -= timedelta(minutes=start.minute % 10)
+        else:
+            start = datetime.combine(first, time(), UTC)
         stop = datetime.combine(last + timedelta(days=1), time(), UTC)
         windows = math.ceil((stop - start) / WINDOW)
         pages: list[int] = []
