@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 
 import pytest
 
@@ -179,21 +179,9 @@ def test_paged_merge_with_cuts_equals_one_sort_of_everything(order: Order, seed:
         order=order,
         keep=lambda _: True,
     )
-
-    async def pages() -> list[Item]:
-        out: list[Item] = []
-        try:
-            while True:
-                listing = await merged.page(rng.randint(1, 25))
-                out += listing.items
-                if not listing.has_next:
-                    return out
-                merged.resume(lambda _: True)
-        finally:
-            await merged.aclose()
-
+    pages = _in_pages(merged, lambda: rng.randint(1, 25))
     everything = [item for items in sources.values() for item in items]
-    assert asyncio.run(pages()) == sorted(everything, reverse=reverse)
+    assert asyncio.run(pages) == sorted(everything, reverse=reverse)
 
 
 @pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
@@ -222,20 +210,23 @@ def test_paged_merge_equals_one_sort_of_everything(order: Order, seed: int) -> N
         order=order,
         keep=lambda _: True,
     )
-
-    async def pages() -> list[Item]:
-        out: list[Item] = []
-        try:
-            while True:
-                listing = await merged.page(rng.randint(1, 40))
-                out += listing.items
-                if not listing.has_next:
-                    return out
-        finally:
-            await merged.aclose()
-
+    pages = _in_pages(merged, lambda: rng.randint(1, 40))
     everything = [item for items in sources.values() for item in items]
-    assert asyncio.run(pages()) == sorted(everything, reverse=reverse)
+    assert asyncio.run(pages) == sorted(everything, reverse=reverse)
+
+
+async def _in_pages(merged: Merge[Item], size: Callable[[], int]) -> list[Item]:
+    """Every page of ``merged``, each ``size()`` long, until none is left: their items."""
+    out: list[Item] = []
+    try:
+        while True:
+            listing = await merged.page(size())
+            out += listing.items
+            if not listing.has_next:
+                return out
+            merged.resume(lambda _: True)
+    finally:
+        await merged.aclose()
 
 
 async def _slow(items: Sequence[Item], delay: float, log: list[Item]) -> AsyncIterator[Item]:
