@@ -170,18 +170,11 @@ def test_paged_merge_with_cuts_equals_one_sort_of_everything(order: Order, seed:
         )
         for name in "abc"
     }
-    merged = Merge(
-        [
-            _stream(n, items, sorted_=True, read=[], cut_at=set(rng.sample(range(60), 8)))
-            for n, items in sources.items()
-        ],
-        key=lambda i: i,
-        order=order,
-        keep=lambda _: True,
-    )
-    pages = _in_pages(merged, lambda: rng.randint(1, 25))
-    everything = [item for items in sources.values() for item in items]
-    assert asyncio.run(pages) == sorted(everything, reverse=reverse)
+    streams = [
+        _stream(n, items, sorted_=True, read=[], cut_at=set(rng.sample(range(60), 8)))
+        for n, items in sources.items()
+    ]
+    _assert_pages_are_one_sort(streams, sources, order, lambda: rng.randint(1, 25))
 
 
 @pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
@@ -204,29 +197,34 @@ def test_paged_merge_equals_one_sort_of_everything(order: Order, seed: int) -> N
         n: items == sorted(items, key=lambda i: i[0], reverse=reverse)
         for n, items in sources.items()
     }
-    merged = Merge(
-        [_stream(n, items, sorted_=by_day[n], read=[]) for n, items in sources.items()],
-        key=lambda i: i,
-        order=order,
-        keep=lambda _: True,
-    )
-    pages = _in_pages(merged, lambda: rng.randint(1, 40))
+    streams = [_stream(n, items, sorted_=by_day[n], read=[]) for n, items in sources.items()]
+    _assert_pages_are_one_sort(streams, sources, order, lambda: rng.randint(1, 40))
+
+
+def _assert_pages_are_one_sort(
+    streams: list[SourceStream[Item]],
+    sources: dict[str, list[Item]],
+    order: Order,
+    size: Callable[[], int],
+) -> None:
+    """The merge of ``streams`` (of ``sources``' items) read in pages of ``size()``, each
+    resumed as a continuation is: every item once, in the order one sort of all gives."""
+    merged = Merge(streams, key=lambda i: i, order=order, keep=lambda _: True)
+
+    async def pages() -> list[Item]:
+        out: list[Item] = []
+        try:
+            while True:
+                listing = await merged.page(size())
+                out += listing.items
+                if not listing.has_next:
+                    return out
+                merged.resume(lambda _: True)
+        finally:
+            await merged.aclose()
+
     everything = [item for items in sources.values() for item in items]
-    assert asyncio.run(pages) == sorted(everything, reverse=reverse)
-
-
-async def _in_pages(merged: Merge[Item], size: Callable[[], int]) -> list[Item]:
-    """Every page of ``merged``, each ``size()`` long, until none is left: their items."""
-    out: list[Item] = []
-    try:
-        while True:
-            listing = await merged.page(size())
-            out += listing.items
-            if not listing.has_next:
-                return out
-            merged.resume(lambda _: True)
-    finally:
-        await merged.aclose()
+    assert asyncio.run(pages()) == sorted(everything, reverse=order is Order.DESC)
 
 
 async def _slow(items: Sequence[Item], delay: float, log: list[Item]) -> AsyncIterator[Item]:
