@@ -243,14 +243,14 @@ class Gateway:
             return SourceStream(outcome, _empty())  # the filter names nothing of this source
         # A connector yielding entries in the listing's order may mark where it can be cut; in
         # any other order the merge (or ``recent_first``) sorts them itself.
-        declared = rt.connector.capabilities.time_entry_order
-        cuts = Cuts() if declared is order else None
+        in_order = date_order(rt, order)
+        cuts = Cuts() if in_order is not None else None
         query = replace(query, cuts=cuts)
         # ``first=0`` (only ``hasNextPage`` asked) has no page size to hint: the range at once.
         if flt.date_from is None and 0 < first <= recent.RECENT_FIRST_MAX:
             entries = recent.recent_first(
                 replace(query, limit=first),
-                declared=declared,
+                declared=rt.connector.capabilities.time_entry_order,
                 today=self.today(),
                 filtered=lambda q: self._filtered(rt, q),
             )
@@ -262,7 +262,7 @@ class Gateway:
         return SourceStream(
             outcome,
             self._filtered(rt, query),
-            sorted_by=date_order(rt, order),
+            sorted_by=in_order,
             read_ahead=flt.date_from is not None,
             cuts=cuts,
         )
