@@ -369,14 +369,12 @@ async def _ordered(
                     if sorted_by is not None:
                         coarse = sorted_by(item)
                         if coarse != group_key and group:
-                            group.sort(key=_first, reverse=reverse)
-                            yield group, None, True
+                            yield _in_order(group, reverse), None, True
                             group = []
                         group_key = coarse
                     group.append((key(item), item))
                 if cuts is not None and group and cuts.take():
-                    group.sort(key=_first, reverse=reverse)
-                    yield group, None, False
+                    yield _in_order(group, reverse), None, False
                     group, group_key = [], object()
         except UpstreamError as exc:
             failure = exc
@@ -386,13 +384,18 @@ async def _ordered(
             )
             failure = unreadable(stream.outcome.source)
         if group or failure is not None:
-            group.sort(key=_first, reverse=reverse)
-            yield group, failure, False
+            yield _in_order(group, reverse), failure, False
     finally:
         # Stops the source's pagination when the merge needs no more of it.
         closer = getattr(stream.items, "aclose", None)
         if closer is not None:
             await closer()
+
+
+def _in_order(group: list[tuple[SortKey, T]], reverse: bool) -> list[tuple[SortKey, T]]:
+    """``group`` sorted in place by the full key: a coarse key's items come in any order."""
+    group.sort(key=_first, reverse=reverse)
+    return group
 
 
 def _first(pair: tuple[SortKey, Any]) -> SortKey:
