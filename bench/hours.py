@@ -18,6 +18,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,7 +28,7 @@ from bench.procs import simulators
 LATENCY_MS = 50.0
 # Every 21 hours back over a week: eight points, each at another hour of the day (3 apart)
 # and on another day.
-POINTS = [21 * k for k in range(8)]
+POINTS = tuple(21 * k for k in range(8))
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,20 @@ def faketime_env(hours: int) -> dict[str, str] | None:
     return env
 
 
-def measure(points: list[int] = POINTS) -> list[Point] | None:
+def measure(points: Sequence[int] = POINTS) -> list[Point] | None:
     found = []
     for hours in points:
         env = faketime_env(hours)
         if env is None:
             return None
         child = [sys.executable, "-m", "bench.hours", "--point", str(hours)]
-        done = subprocess.run(child, env=env, capture_output=True, check=True, text=True)
-        found.append(Point(**json.loads(done.stdout.splitlines()[-1])))
+        done = subprocess.run(child, env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"the point {hours} h back failed:\n{done.stderr[-2000:]}")
+        measured = json.loads(done.stdout.splitlines()[-1])
+        for phase in ("cold", "warm"):  # JSON has no tuples
+            measured[phase] = tuple(measured[phase])
+        found.append(Point(**measured))
     return found
 
 

@@ -207,8 +207,8 @@ def _cut_moment(day: date, start: str) -> datetime:
     """Where Hubstaff's activities must be read from for the dashboard's last entry (dated
     ``day``, started at ``start``): its start, or the next day's start if that is earlier
     (its vendor's day is not UTC's), as a Hubstaff session of a later day sorts before it."""
-    next_day = day + timedelta(days=1)
-    return min(datetime.fromisoformat(start), datetime(*next_day.timetuple()[:3], tzinfo=UTC))
+    next_day = datetime.combine(day + timedelta(days=1), datetime.min.time(), UTC)
+    return min(datetime.fromisoformat(start), next_day)
 
 
 def cold_and_warm(sims: Simulators, scenario: Scenario) -> Measured:
