@@ -13,7 +13,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from gateway.connectors.base import Order, TimeEntryQuery
+from gateway.connectors.base import Frontier, Order, TimeEntryQuery
 from gateway.ids import GlobalId
 from gateway.listing import SortKey
 from gateway.models import Kind, Reference, TimeEntry
@@ -47,6 +47,23 @@ class ReferenceFilter:
 def entry_key(entry: TimeEntry) -> SortKey:
     start = entry.start.timestamp() if entry.start else -1.0
     return (entry.date.toordinal(), start, entry.source, entry.id)
+
+
+# Sorts after every source name (descending: an entry dated ``day`` starting at ``moment``
+# still comes after the frontier), and the empty string before every one (ascending).
+_ABOVE_NAMES = "\U0010ffff"
+
+
+def entry_frontier(order: Order) -> Frontier:
+    """The ``Cuts`` frontier for ``order``: the key past which (in that order) every entry
+    dated at or before ``day`` and starting at or before ``moment`` comes (ascending: at or
+    after), entries that start exactly then included."""
+    tail = _ABOVE_NAMES if order is Order.DESC else ""
+
+    def frontier(day: date, moment: datetime) -> SortKey:
+        return (day.toordinal(), moment.timestamp(), tail)
+
+    return frontier
 
 
 class Axis(Enum):

@@ -7,6 +7,11 @@ whole and sorted. A page stops at ``first`` items and looks at the next one only
 ``hasNextPage``; the merge is then closed, which stops the sources' pagination, or kept as a
 continuation (``Merge``, gateway/continuations.py) that the next page resumes.
 
+Sources and the merge tell each other where a listing may stop (gateway/connectors/base.py):
+a source marks cuts (all it yields afterwards comes later, and from a frontier on, where it
+knows one), so the merge need not read it on to order what it has; the merge says how far the
+page still needs entries (``Floor``), so a source reading in windows need read no further.
+
 Order is total and stable: (date, start, source, native id), ascending or descending. A cursor
 is that key of the last item returned, so pages never skip or repeat an entry even when
 entries are added between requests.
@@ -16,9 +21,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import heapq
 import logging
 from collections import deque
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -31,8 +37,9 @@ log = logging.getLogger("hourglass.listing")
 T = TypeVar("T")
 SortKey = tuple[Any, ...]
 # A sorted group of a source's (key, item) pairs, with the failure that ended the source
-# after it, if one did, and whether an item is known to follow it (``_ordered``).
-_Group = tuple[list[tuple[SortKey, T]], UpstreamError | None, bool]
+# after it, if one did, whether an item is known to follow it, and the key every later item
+# of the source comes after, if the source said so (``_ordered``).
+_Group = tuple[list[tuple[SortKey, T]], UpstreamError | None, bool, SortKey | None]
 
 
 @dataclass(slots=True)
@@ -110,7 +117,7 @@ class Merge(Generic[T]):
     ``aclose`` ends every stream (and so its pagination); a merge not paged on must be closed.
     """
 
-    __slots__ = ("_heads", "_reverse", "streams")
+    __slots__ = ("_heads", "_limit", "_reverse", "_taken", "streams")
 
     def __init__(
         self,
@@ -123,6 +130,9 @@ class Merge(Generic[T]):
         self.streams = list(streams)
         self._reverse = order is Order.DESC
         self._heads = [_Head(s, key, self._reverse, keep) for s in self.streams]
+        # The page being read (``floor``): its size and what it has taken so far.
+        self._limit = 0
+        self._taken: list[T] = []
 
     @property
     def complete(self) -> bool:
@@ -132,6 +142,7 @@ class Merge(Generic[T]):
     async def page(self, limit: int) -> Listing[T]:
         items: list[T] = []
         keys: list[SortKey] = []
+        self._limit, self._taken = limit, items
         while True:
             full = len(items) >= limit
             if full and any(h.more_known for h in self._heads):
@@ -143,21 +154,75 @@ class Merge(Generic[T]):
             # One with a group read already (or nothing left) moves on to it here: no task and
             # no pass of the event loop per group.
             wanting = [h for h in self._heads if h.wants_more and not h.advance()]
+            if wanting and not full:
+                wanting = self._needed(wanting)
             if wanting:
                 await self._refill(wanting, limit)
             live = [h for h in self._heads if h.pos < len(h.group)]
             if not live or full:
                 break
-            if len(live) == 1:
+            waiting = [h.frontier for h in self._heads if h.wants_more and h.frontier]
+            if len(live) == 1 and not waiting:
                 # One stream left: its group is already in order, take it in one slice.
                 live[0].take(limit - len(items), items, keys)
                 continue
-            # The stream whose next item comes first gives every item up to the next item of
-            # any other stream in one slice: a step per run of one source, not per item.
-            live.sort(key=_Head.first_key, reverse=self._reverse)
-            best, rival = live[0], live[1].first_key()
-            best.take(best.run_before(rival, self._reverse, limit - len(items)), items, keys)
+            self._take_merged(live, waiting, limit - len(items), items, keys)
         return Listing(items, keys, bool(live), [s.outcome for s in self.streams])
+
+    def _needed(self, wanting: list[_Head[T]]) -> list[_Head[T]]:
+        """``wanting`` without the streams that need no read yet: those whose frontier (every
+        item they have not read comes after it) comes after an item another stream holds,
+        which the page can take first."""
+        held = [h.first_key() for h in self._heads if h.pos < len(h.group)]
+        if not held:
+            return wanting
+        best, reverse = _earliest(held, reverse=self._reverse), self._reverse
+        return [h for h in wanting if h.frontier is None or _before(h.frontier, best, reverse)]
+
+    def floor(self) -> T | None:
+        """The item the page being read would end on if the streams held nothing more than
+        they have read: every item it takes comes at or before this one (``Floor``)."""
+        need = self._limit - len(self._taken)
+        if need <= 0:
+            return self._taken[-1] if self._taken else None
+        held = [pair for h in self._heads for pair in h.held()]
+        if len(held) < need:
+            return None
+        pick = heapq.nlargest if self._reverse else heapq.nsmallest
+        return pick(need, held, key=_first)[-1][1]
+
+    def _take_merged(
+        self,
+        live: list[_Head[T]],
+        frontiers: list[SortKey],
+        most: int,
+        items: list[T],
+        keys: list[SortKey],
+    ) -> None:
+        """Take, in order, at most ``most`` of the items that come before anything the
+        streams have not read yet: those up to the earliest of the live groups' ends and of
+        the ``frontiers`` of the streams left unread for now (``_needed``).
+
+        Every later item of a stream comes after its group's end (or after its frontier, if
+        that is further), so nothing unread can come before that bound. The groups' items up
+        to it are sorted together, in one C-level sort of already sorted runs, instead of a
+        Python step per run of one source: the streams of a month interleave every few items.
+        At least the first item held is taken (``_needed`` left no frontier before it).
+        """
+        reverse = self._reverse
+        bound = _earliest([h.reach(reverse) for h in live] + frontiers, reverse)
+        cuts = [h.upto(bound, reverse) for h in live]
+        chunk = [pair for h, cut in zip(live, cuts, strict=True) for pair in h.group[h.pos : cut]]
+        chunk.sort(key=_first, reverse=reverse)
+        if len(chunk) > most:
+            # Only part of it fits: each stream gives what it has up to the last one taken.
+            del chunk[most:]
+            last = chunk[-1][0]
+            cuts = [h.upto(last, reverse) for h in live]
+        for head, cut in zip(live, cuts, strict=True):
+            head.pos = cut
+        keys.extend(pair[0] for pair in chunk)
+        items.extend(pair[1] for pair in chunk)
 
     async def _refill(self, wanting: list[_Head[T]], limit: int) -> None:
         """Refill ``wanting``; meanwhile read ahead, up to ``limit`` items each, the streams
@@ -210,6 +275,7 @@ class _Head(Generic[T]):
         "done",
         "ended",
         "followed",
+        "frontier",
         "group",
         "pos",
         "pull",
@@ -230,6 +296,9 @@ class _Head(Generic[T]):
         self.pos = 0
         self.done = False  # the group is used up and nothing follows
         self.followed = False  # an item is known to follow the group (it closed it)
+        # Every item of the stream after the group comes after this key, if the source said
+        # how far (``Cuts``): until then the merge may take the other streams' items.
+        self.frontier: SortKey | None = None
         # Groups read, each with the failure that ended the stream after it (if it did).
         self.ahead: deque[_Group[T]] = deque()
         self.ahead_items = 0
@@ -288,11 +357,12 @@ class _Head(Generic[T]):
         """Move on to the next group read (or find the stream ended), flagging the failure
         that ended the stream after it, if one did."""
         if self.ahead:
-            group, failure, self.followed = self.ahead.popleft()
+            group, failure, self.followed, self.frontier = self.ahead.popleft()
             self.ahead_items -= len(group)
             self.group = group
         else:
             self.group, self.done, failure, self.followed = [], True, None, False
+            self.frontier = None
         self.pos = 0
         if failure is not None:
             self.source.outcome.complete = False
@@ -317,19 +387,32 @@ class _Head(Generic[T]):
     def first_key(self) -> SortKey:
         return self.group[self.pos][0]
 
-    def run_before(self, bound: SortKey, reverse: bool, most: int) -> int:
-        """How many of the group's next items (at most ``most``, at least one) come before
-        ``bound`` in the merge's order."""
-        group, start = self.group, self.pos
-        end = min(len(group), start + most)
-        stop = start + 1  # the first one does: it was picked for it
-        if reverse:
-            while stop < end and group[stop][0] > bound:
-                stop += 1
-        else:
-            while stop < end and group[stop][0] < bound:
-                stop += 1
-        return stop - start
+    def reach(self, reverse: bool) -> SortKey:
+        """The key every item of the stream not in its group comes after: the group's last,
+        or its frontier where that is further."""
+        last = self.group[-1][0]
+        if self.frontier is None or _before(self.frontier, last, reverse):
+            return last
+        return self.frontier
+
+    def held(self) -> Iterator[tuple[SortKey, T]]:
+        """The items read and not yet taken, the group's and those read ahead."""
+        yield from self.group[self.pos :]
+        for group, *_ in self.ahead:
+            yield from group
+
+    def upto(self, bound: SortKey, reverse: bool) -> int:
+        """The index in the group just past its unconsumed items that come no later than
+        ``bound`` in the merge's order (a binary search: the group is sorted)."""
+        group, low, high = self.group, self.pos, len(self.group)
+        while low < high:
+            mid = (low + high) // 2
+            key = group[mid][0]
+            if key >= bound if reverse else key <= bound:
+                low = mid + 1
+            else:
+                high = mid
+        return low
 
     def take(self, count: int, items: list[T], keys: list[SortKey]) -> None:
         chunk = self.group[self.pos : self.pos + count]
@@ -369,12 +452,14 @@ async def _ordered(
                     if sorted_by is not None:
                         coarse = sorted_by(item)
                         if coarse != group_key and group:
-                            yield _in_order(group, reverse), None, True
+                            yield _in_order(group, reverse), None, True, None
                             group = []
                         group_key = coarse
                     group.append((key(item), item))
-                if cuts is not None and group and cuts.take():
-                    yield _in_order(group, reverse), None, False
+                # A mark on an item the merge does not keep, with nothing kept since the last
+                # group, closes nothing: the items kept after it need not come after each other.
+                if cuts is not None and (mark := cuts.take()) is not None and group:
+                    yield _in_order(group, reverse), None, False, mark.until
                     group, group_key = [], object()
         except UpstreamError as exc:
             failure = exc
@@ -384,7 +469,7 @@ async def _ordered(
             )
             failure = unreadable(stream.outcome.source)
         if group or failure is not None:
-            yield _in_order(group, reverse), failure, False
+            yield _in_order(group, reverse), failure, False, None
     finally:
         # Stops the source's pagination when the merge needs no more of it.
         closer = getattr(stream.items, "aclose", None)
@@ -396,6 +481,15 @@ def _in_order(group: list[tuple[SortKey, T]], reverse: bool) -> list[tuple[SortK
     """``group`` sorted in place by the full key: a coarse key's items come in any order."""
     group.sort(key=_first, reverse=reverse)
     return group
+
+
+def _earliest(keys: list[SortKey], reverse: bool) -> SortKey:
+    return max(keys) if reverse else min(keys)
+
+
+def _before(a: SortKey, b: SortKey, reverse: bool) -> bool:
+    """Whether ``a`` comes before ``b`` in the merge's order."""
+    return a > b if reverse else a < b
 
 
 def _first(pair: tuple[SortKey, Any]) -> SortKey:

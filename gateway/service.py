@@ -22,7 +22,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from gateway import nested, recent
-from gateway.connectors.base import Connector, Cuts, Order, SourceConfig, TimeEntryQuery
+from gateway.connectors.base import (
+    Connector,
+    Cuts,
+    Floor,
+    Order,
+    SourceConfig,
+    TimeEntryQuery,
+)
 from gateway.continuations import ContinuationStore
 from gateway.errors import (
     HourglassError,
@@ -40,6 +47,7 @@ from gateway.filters import (
     TimeEntryFilter,
     by_date,
     date_order,
+    entry_frontier,
     entry_key,
     matches,
     native,
@@ -190,13 +198,16 @@ class Gateway:
         order: Order,
         first: int,
     ) -> Merge[TimeEntry]:
-        streams = [self._entry_stream(rt, flt, after_key, order, first) for rt in runtimes]
-        return Merge(
+        floor = Floor()
+        streams = [self._entry_stream(rt, flt, after_key, order, first, floor) for rt in runtimes]
+        merged = Merge(
             streams,
             key=entry_key,
             order=order,
             keep=lambda e: after_key is None or past(entry_key(e), after_key, order),
         )
+        floor.bind(merged.floor)
+        return merged
 
     def _scope(
         self, flt: TimeEntryFilter, order: Order, runtimes: Sequence[SourceRuntime]
@@ -232,8 +243,10 @@ class Gateway:
         after: SortKey | None,
         order: Order,
         first: int,
+        floor: Floor,
     ) -> SourceStream[TimeEntry]:
-        """``rt``'s part of a listing whose page takes ``first`` entries."""
+        """``rt``'s part of a listing whose page takes ``first`` entries; ``floor`` tells it
+        how far the page being read still needs entries."""
         outcome = SourceOutcome(rt.name)
         if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
             outcome.supported = False
@@ -244,8 +257,8 @@ class Gateway:
         # A connector yielding entries in the listing's order may mark where it can be cut; in
         # any other order the merge (or ``recent_first``) sorts them itself.
         in_order = date_order(rt, order)
-        cuts = Cuts() if in_order is not None else None
-        query = replace(query, cuts=cuts)
+        cuts = Cuts(entry_frontier(order)) if in_order is not None else None
+        query = replace(query, cuts=cuts, floor=floor)
         # ``first=0`` (only ``hasNextPage`` asked) has no page size to hint: the range at once.
         if flt.date_from is None and 0 < first <= recent.RECENT_FIRST_MAX:
             entries = recent.recent_first(

@@ -97,19 +97,24 @@ def fake_runtime(connector: Any, *, vendor: str = "fake", ttl: float = 60) -> So
 
 async def read_with_cuts(
     entries: AsyncIterator[TimeEntry], cuts: Cuts, *, reverse: bool = True
-) -> tuple[list[TimeEntry], list[int]]:
+) -> tuple[list[TimeEntry], list[int], list[Any]]:
     """A connector's listing read whole, with the indexes of the entries it marked a cut
-    before; each cut checked as the merge relies on it: everything after it comes after
-    everything up to it in the listing's order (``entry_key``)."""
+    before and each cut's frontier (``None`` where it gave none); each cut checked as the merge relies on it: everything after it comes after
+    everything up to it in the listing's order (``entry_key``), and after its frontier where
+    it gives one."""
     read: list[TimeEntry] = []
     at: list[int] = []
+    frontiers: list[Any] = []
     async for entry in entries:
         read.append(entry)
-        if cuts.take():
+        if (mark := cuts.take()) is not None:
             at.append(len(read) - 1)
-    for index in at:
+            frontiers.append(mark.until)
+    for index, until in zip(at, frontiers, strict=True):
         before = [entry_key(e) for e in read[: index + 1]]
         after = [entry_key(e) for e in read[index + 1 :]]
         if after:
             assert (min(before) > max(after)) if reverse else (max(before) < min(after)), index
-    return read, at
+            if until is not None:
+                assert (max(after) < until) if reverse else (min(after) > until), index
+    return read, at, frontiers

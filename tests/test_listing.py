@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Callable, Collection, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
+from datetime import date, datetime
 
 import pytest
 
-from gateway.connectors.base import Cuts, Order
+from gateway.connectors.base import Cuts, Frontier, Order
 from gateway.errors import UpstreamUnavailable
 from gateway.listing import Merge, SourceOutcome, SourceStream, merge
 
@@ -20,15 +21,28 @@ async def _items(
     read: list[Item],
     fail_after: int | None,
     cuts: Cuts | None = None,
-    cut_at: Collection[int] = (),
+    cut_at: Collection[int] | Mapping[int, int | None] = (),
 ) -> AsyncIterator[Item]:
     for index, item in enumerate(items):
         if fail_after is not None and index == fail_after:
             raise UpstreamUnavailable("s", "down")
         read.append(item)
         if cuts is not None and index in cut_at:
-            cuts.mark()  # as a connector does before the last entry of a window
+            # As a connector does before the last entry of a window, saying how far the window
+            # reached (a day, here) when it knows.
+            day = cut_at.get(index) if isinstance(cut_at, Mapping) else None
+            cuts.mark(None if day is None else (date.fromordinal(day + 1), datetime.min))
         yield item
+
+
+# Sorts after every id: (day, _LAST) is past every item of the day, descending.
+_LAST = "\U0010ffff"
+
+
+def _frontier(order: Order) -> Frontier:
+    """``Cuts``' frontier for ``Item`` keys: every later item is of that day or beyond."""
+    tail = _LAST if order is Order.DESC else ""
+    return lambda day, _: (day.toordinal() - 1, tail)  # ordinals start at 1, days at 0
 
 
 def _stream(
@@ -38,10 +52,12 @@ def _stream(
     sorted_: bool,
     read: list[Item],
     fail_after: int | None = None,
-    cut_at: Collection[int] | None = None,
+    cut_at: Collection[int] | Mapping[int, int | None] | None = None,
+    order: Order = Order.DESC,
 ) -> SourceStream[Item]:
-    """``cut_at``: the indexes of the items before which the source marks a cut."""
-    cuts = Cuts() if cut_at is not None else None
+    """``cut_at``: the indexes of the items before which the source marks a cut (mapped to
+    the day every item after it is of or beyond, where it says)."""
+    cuts = Cuts(_frontier(order)) if cut_at is not None else None
     return SourceStream(
         SourceOutcome(name),
         _items(items, read, fail_after, cuts, cut_at or ()),
@@ -156,6 +172,113 @@ def test_a_cut_marked_before_an_item_the_merge_does_not_keep_still_closes_the_gr
     assert read == WINDOWED[:2]
 
 
+def test_a_cut_before_an_item_not_kept_with_nothing_kept_since_closes_nothing() -> None:
+    # The mark promises an order after the item it was made before; the items kept after it
+    # (one day, in any order within it) need not come in order among themselves.
+    items = [(5, "x"), (4, "a1"), (4, "a3"), (4, "a2")]
+    listing = asyncio.run(
+        merge(
+            [_stream("a", items, sorted_=True, read=[], cut_at={0})],
+            key=lambda i: i,
+            order=Order.DESC,
+            keep=lambda item: item[1] != "x",
+            limit=10,
+        )
+    )
+    assert listing.items == [(4, "a3"), (4, "a2"), (4, "a1")]
+
+
+def test_a_source_past_its_frontier_is_not_read_while_another_holds_items_before_it() -> None:
+    # `a`'s window ends with a9 and reached down to day 5. Once a9, b8 and c7 are taken, `c`
+    # is read on, but not `a`: b6, which `b` still holds, comes before anything `a` has left,
+    # and the page is full with it.
+    read: list[Item] = []
+    a = _stream("a", [(9, "a9"), (4, "a4"), (1, "a1")], sorted_=True, read=read, cut_at={0: 5})
+    b = _stream("b", [(8, "b8"), (6, "b6"), (3, "b3")], sorted_=True, read=[], cut_at={1})
+    c = _stream("c", [(7, "c7"), (0, "c0")], sorted_=True, read=[])
+    listing = asyncio.run(
+        merge([a, b, c], key=lambda i: i, order=Order.DESC, keep=lambda _: True, limit=4)
+    )
+    assert [i[1] for i in listing.items] == ["a9", "b8", "c7", "b6"] and listing.has_next
+    assert read == [(9, "a9")]
+
+
+@pytest.mark.parametrize("frontier", [True, False])
+def test_a_frontier_lets_the_page_take_other_items_without_reading_the_next_window(
+    frontier: bool,
+) -> None:
+    # `a`'s first window ends with a9 and reached down to day 7: every later item of `a` is of
+    # day 7 or before. The page's next item, b8, comes before all of them.
+    read: list[Item] = []
+    a = _stream("a", [(9, "a9"), (7, "a7"), (2, "a2")], sorted_=True, read=read,
+                cut_at={0: 7 if frontier else None})  # fmt: skip
+    b = _stream("b", [(8, "b8"), (8, "b7"), (3, "b3")], sorted_=True, read=[])
+    listing = asyncio.run(
+        merge([a, b], key=lambda i: i, order=Order.DESC, keep=lambda _: True, limit=2)
+    )
+    assert [i[1] for i in listing.items] == ["a9", "b8"] and listing.has_next
+    # Without the frontier, `a` is read on as soon as a9 is taken, to its whole next day.
+    assert read == ([(9, "a9")] if frontier else [(9, "a9"), (7, "a7"), (2, "a2")])
+
+
+@pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
+@pytest.mark.parametrize("seed", range(10))
+def test_paged_merge_with_frontiers_equals_one_sort_of_everything(order: Order, seed: int) -> None:
+    """Sources in exact order, cut anywhere, each cut with a frontier anywhere it may be (from
+    the cut item's day to the next item's), and one source read whole (a group spanning every
+    day): pages read with resumes are one sort of all."""
+    rng = random.Random(seed)
+    reverse = order is Order.DESC
+    sources = {
+        name: sorted(
+            # The random part first: sources interleave within a day, as starts do.
+            {(rng.randrange(20), f"{rng.randrange(10**6):06}{name}") for _ in range(60)},
+            reverse=reverse,
+        )
+        for name in "abc"
+    }
+    streams = []
+    for name, items in sources.items():
+        cut_at: dict[int, int | None] = {}
+        for index in rng.sample(range(len(items)), 8):
+            near, far = items[index][0], items[min(index + 1, len(items) - 1)][0]
+            cut_at[index] = rng.randint(min(near, far), max(near, far))
+        streams.append(_stream(name, items, sorted_=True, read=[], cut_at=cut_at, order=order))
+    sources["d"] = [(rng.randrange(20), f"{rng.randrange(10**6):06}d") for _ in range(30)]
+    streams.append(_stream("d", sources["d"], sorted_=False, read=[]))
+    _assert_pages_are_one_sort(streams, sources, order, lambda: rng.randint(1, 25))
+
+
+async def test_a_source_reading_on_gets_the_item_a_full_page_would_end_on_as_its_floor() -> None:
+    # `a` asks the merge how far the page still needs items when it is about to read its
+    # second window, as Hubstaff's growing windows do (``Floor``).
+    seen: list[Item | None] = []
+
+    async def windows(cuts: Cuts) -> AsyncIterator[Item]:
+        cuts.mark()
+        yield (9, "a9")
+        seen.append(merged.floor())
+        yield (7, "a7")
+
+    b = [(8, "b3"), (8, "b2"), (8, "b1"), (6, "b0"), (4, "b4")]
+    for limit, floor in [(3, (8, "b2")), (4, (8, "b1")), (5, None)]:
+        cuts = Cuts()
+        a = SourceStream(SourceOutcome("a"), windows(cuts), lambda i: i[0], cuts=cuts)
+        merged = Merge(
+            [a, _stream("b", b, sorted_=True, read=[])],
+            key=lambda i: i,
+            order=Order.DESC,
+            keep=lambda _: True,
+        )
+        try:
+            await merged.page(limit)
+        finally:
+            await merged.aclose()
+        # a9 taken, b's day 8 held: with 3 a page, its last item is b2, whatever `a` has
+        # left; with 5, what is held does not fill the page, and nothing bounds it yet.
+        assert seen.pop() == floor
+
+
 @pytest.mark.parametrize("order", [Order.DESC, Order.ASC])
 @pytest.mark.parametrize("seed", range(10))
 def test_paged_merge_with_cuts_equals_one_sort_of_everything(order: Order, seed: int) -> None:
@@ -165,7 +288,8 @@ def test_paged_merge_with_cuts_equals_one_sort_of_everything(order: Order, seed:
     reverse = order is Order.DESC
     sources = {
         name: sorted(
-            {(rng.randrange(20), f"{name}{rng.randrange(10**6):06}") for _ in range(60)},
+            # The random part first: sources interleave within a day, as starts do.
+            {(rng.randrange(20), f"{rng.randrange(10**6):06}{name}") for _ in range(60)},
             reverse=reverse,
         )
         for name in "abc"

@@ -30,10 +30,15 @@ WINDOWS = [
 ]
 
 
+# Where each window's reach ends, as Hubstaff's lower edge: the first reached down to 7:50.
+REACHED = [datetime(2026, 3, 16, 7, 50, tzinfo=UTC), None]
+
+
 @dataclass
 class Windowed:
     source: str = "windowed"
     marks: bool = True  # marks a cut where each window ends, when the caller asks
+    reach: bool = False  # and says how far each window reached (``REACHED``)
     fetched: int = 0  # windows read: a vendor call each
     asked: list[Cuts | None] = field(default_factory=list)
 
@@ -43,18 +48,67 @@ class Windowed:
 
     async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
         self.asked.append(query.cuts)
-        for window in WINDOWS:
+        for window, edge in zip(WINDOWS, REACHED, strict=True):
             self.fetched += 1
             kept = [e for e in window if query.date_from is None or e.date >= query.date_from]
-            for entry in marked(kept, query.cuts if self.marks else None):
+            until = (edge.date(), edge) if self.reach and edge else None
+            for entry in marked(kept, query.cuts if self.marks else None, until):
                 yield entry
 
     async def aclose(self) -> None:
         pass
 
 
-def _gateway(source: Windowed) -> Gateway:
-    return Gateway({source.source: fake_runtime(source)}, today=lambda: TODAY)
+@dataclass
+class Listed:
+    """A source whose entries come in one call, newest first."""
+
+    entries: list[TimeEntry]
+    source: str = "listed"
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return Capabilities(kinds=frozenset(Kind), time_entry_order=Order.DESC)
+
+    async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+        for entry in self.entries:
+            yield entry
+
+    async def aclose(self) -> None:
+        pass
+
+
+def _gateway(source: Windowed, *others: Listed) -> Gateway:
+    sources: list[Windowed | Listed] = [source, *others]
+    runtimes = {s.source: fake_runtime(s) for s in sources}
+    return Gateway(runtimes, today=lambda: TODAY)
+
+
+def _listed(*times: tuple[int, int]) -> Listed:
+    day = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=UTC)
+    return Listed(
+        [
+            TimeEntry("listed", f"{h}:{m}", TODAY, 60, start=day + timedelta(hours=h, minutes=m))
+            for h, m in times
+        ]
+    )
+
+
+@pytest.mark.parametrize("reach", [True, False])
+async def test_a_page_another_source_completes_past_a_window_costs_no_next_window(
+    reach: bool,
+) -> None:
+    # The first window's sessions end at 8:00 but it reached down to 7:50, and the other
+    # source's 7:55 and 7:52 complete the page: nothing of the second window comes first.
+    source = Windowed(reach=reach)
+    gw = _gateway(source, _listed((7, 55), (7, 52), (6, 0)))
+    listing = await gw.time_entries(TimeEntryFilter(), first=5, after=None, order=Order.DESC)
+    assert [e.id for e in listing.items] == [
+        *(f"{TODAY}-{h}" for h in (10, 9, 8)),
+        "7:55",
+        "7:52",
+    ] and listing.has_next
+    assert source.fetched == (1 if reach else 2)
 
 
 @pytest.mark.parametrize("marks", [True, False])

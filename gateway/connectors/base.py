@@ -69,6 +69,19 @@ class Order(str, Enum):
     DESC = "desc"
 
 
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A cut a connector marked (``Cuts``): ``until``, if set, is the sort key that every
+    entry it yields afterwards comes after in the listing's order, however far that is past
+    the entry it marked before."""
+
+    until: Any = None
+
+
+# What ``Cuts`` turns a connector's (day, moment) frontier into: the merge's sort key.
+Frontier = Callable[[date, datetime], Any]
+
+
 class Cuts:
     """Where a listing read in order may be cut, as its connector tells the merge reading it.
 
@@ -80,32 +93,63 @@ class Cuts:
     Without the mark it must wait for an entry of another date to know the date is whole,
     and that entry may be a window away: a call the page may not need (Hubstaff's next
     activities window, when the page's entries are all in the first).
+
+    ``mark(until=(day, moment))`` says more: everything yielded afterwards is dated at or
+    before ``day`` and starts at or before ``moment`` (ascending: at or after). A window's
+    lower edge is such a frontier, often hours past its last session. The merge may then
+    take the other sources' entries down to there before reading this source on, so a page
+    they complete costs this source's next window nothing.
     """
 
-    __slots__ = ("_marked",)
+    __slots__ = ("_frontier", "_mark")
 
-    def __init__(self) -> None:
-        self._marked = False
+    def __init__(self, frontier: Frontier | None = None) -> None:
+        self._frontier = frontier  # None: frontiers are not asked for (marks stay plain)
+        self._mark: Mark | None = None
 
-    def mark(self) -> None:
-        self._marked = True
+    def mark(self, until: tuple[date, datetime] | None = None) -> None:
+        key = None if until is None or self._frontier is None else self._frontier(*until)
+        self._mark = Mark(key)
 
-    def take(self) -> bool:
-        """Whether a mark was made since the last ``take``. Made before an entry already
-        read, it holds for every entry after it as well: a late ``take`` is still true."""
-        marked, self._marked = self._marked, False
-        return marked
+    def take(self) -> Mark | None:
+        """The mark made since the last ``take``, if one was."""
+        mark, self._mark = self._mark, None
+        return mark
 
 
-def marked(entries: Sequence[T], cuts: Cuts | None) -> Iterator[T]:
+def marked(
+    entries: Sequence[T], cuts: Cuts | None, until: tuple[date, datetime] | None = None
+) -> Iterator[T]:
     """``entries`` (a window's, in order), marking ``cuts`` just before the last one: what
-    comes after this window comes after all of them."""
+    comes after this window comes after all of them, and after ``until`` if given."""
     if cuts is not None and entries:
         yield from entries[:-1]
-        cuts.mark()
+        cuts.mark(until)
         yield entries[-1]
     else:
         yield from entries
+
+
+class Floor:
+    """How far a page still needs entries, as the merge reading the listing knows it: the
+    entry a full page would end on if no source had any entry it has not read yet.
+
+    Every entry a page takes comes at or before this one in the listing's order, so a
+    connector choosing how much to read next (Hubstaff's activity windows) needs nothing past
+    it for the page; ``None`` while the merge knows fewer entries than a page. It changes as
+    entries are read, and from one page to the next: ask it when deciding, do not keep it.
+    """
+
+    __slots__ = ("_probe",)
+
+    def __init__(self) -> None:
+        self._probe: Callable[[], TimeEntry | None] | None = None
+
+    def bind(self, probe: Callable[[], TimeEntry | None]) -> None:
+        self._probe = probe
+
+    def entry(self) -> TimeEntry | None:
+        return None if self._probe is None else self._probe()
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +175,8 @@ class TimeEntryQuery:
     # Where the caller merges the listing in its order, where the connector may tell it the
     # listing can be cut (``Cuts``); None: nobody asks.
     cuts: Cuts | None = field(default=None, compare=False)
+    # How far the page being read still needs entries (``Floor``); None: nobody says.
+    floor: Floor | None = field(default=None, compare=False)
 
     def wants(self, field: str) -> bool:
         return self.fields is None or field in self.fields

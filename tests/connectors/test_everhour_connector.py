@@ -241,7 +241,7 @@ async def test_the_end_of_each_window_is_marked_as_a_cut(connect: Connect) -> No
     app = simulator()
     query = TimeEntryQuery(date_from=date(2024, 9, 1), date_to=date(2024, 10, 18))
     cuts = Cuts()
-    read, at = await read_with_cuts(connect(app).time_entries(replace(query, cuts=cuts)), cuts)
+    read, at, _ = await read_with_cuts(connect(app).time_entries(replace(query, cuts=cuts)), cuts)
     assert read == [e async for e in connect(app).time_entries(query)]
     assert len(at) == 2 and at[-1] == len(read) - 1
     assert read[at[0]].date == date(2024, 9, 18) and read[at[0] + 1].date <= date(2024, 9, 17)

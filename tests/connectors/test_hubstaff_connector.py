@@ -19,10 +19,18 @@ import httpx
 import pytest
 
 from gateway.connectors import registry
-from gateway.connectors.base import ConnectorContext, Cuts, TimeEntryDraft, TimeEntryQuery
+from gateway.connectors.base import (
+    ConnectorContext,
+    Cuts,
+    Floor,
+    Order,
+    TimeEntryDraft,
+    TimeEntryQuery,
+)
 from gateway.connectors.hubstaff import CONFIG, HubstaffConnector, create_connector
 from gateway.connectors.hubstaff import connector as hubstaff_connector
 from gateway.errors import NotSupported, UpstreamAuthError, UpstreamRateLimited, UserInputError
+from gateway.filters import entry_frontier
 from gateway.models import Kind, Project, Reference, TimeEntry, User
 from gateway.settings import settings_from_dict
 from gateway.simulators.hubstaff import create_app, demo_source
@@ -304,6 +312,36 @@ async def test_the_latest_entries_are_read_in_growing_windows_and_cost_only_what
     assert len(sizes) == 1 and 6 < sizes[0] <= 7  # one window: the fewest pages
 
 
+async def test_a_growing_window_reaches_down_to_where_the_page_still_needs_sessions(
+    hub: tuple[HubstaffConnector, Any]
+) -> None:
+    # Once the merge knows the entry a full page would end on (``Floor``: here another
+    # source's, 30 hours back, as on a weekend), the next window reaches just past its start
+    # instead of growing to 12 hours: what the page needs of Hubstaff is then read in one.
+    connector, app = hub
+    floor, known = Floor(), []
+    last_shown = TimeEntry("other", "x", TODAY, 600, start=datetime.now(UTC) - timedelta(hours=30))
+    floor.bind(lambda: last_shown if known else None)  # known once the first window is read
+    before = len(await activity_queries(app))
+    listing = connector.time_entries(TimeEntryQuery(date_from=days_ago(6), limit=50, floor=floor))
+    async for entry in listing:
+        known.append(entry)
+        assert entry.start is not None
+        if entry.start < last_shown.start:  # the first session past it: read on once more
+            break
+    await listing.aclose()  # type: ignore[attr-defined]  # the merge closes it so
+    asked = [dict(q) for q in (await activity_queries(app))[before:] if "page_start_id" not in dict(q)]
+    windows = [(q["time_slot[start]"], q["time_slot[stop]"]) for q in asked if "user_ids[]" not in q]
+    six_hours, reaching, grown = windows[:3]
+    assert window_days(list(zip(("time_slot[start]", "time_slot[stop]"), six_hours, strict=True))) == 0.25
+    slot = timedelta(minutes=10)
+    start = datetime.fromisoformat(reaching[0].replace("Z", "+00:00"))
+    assert reaching[1] == six_hours[0] and last_shown.start - slot <= start < last_shown.start
+    # Past the floor the caller reads on only if it wants more: growing windows again, a day
+    # (the one reaching down stood for the 12-hour one).
+    assert grown[1] == reaching[0] and window_days(list(zip(("time_slot[start]", "time_slot[stop]"), grown, strict=True))) == 1
+
+
 @pytest.mark.parametrize(
     ("first", "last"), [pytest.param(7, 1, id="a-whole-week"), pytest.param(6, None, id="the-near-week-to-now")]
 )
@@ -328,12 +366,14 @@ async def test_the_end_of_each_batch_of_windows_is_marked_as_a_cut(
     # the day is whole: a cut where each batch ends, after which every session starts earlier.
     connector, _ = hub
     query = TimeEntryQuery(date_from=days_ago(first), limit=limit)
-    cuts = Cuts()
-    read, at = await read_with_cuts(connector.time_entries(replace(query, cuts=cuts)), cuts)
+    cuts = Cuts(entry_frontier(Order.DESC))
+    marking = connector.time_entries(replace(query, cuts=cuts))
+    read, at, frontiers = await read_with_cuts(marking, cuts)
     assert read == [e async for e in connector.time_entries(query)]  # marking changes nothing
     assert len(read) > 100 and at[-1] == len(read) - 1  # nothing follows the last batch
-    # One cut a batch (a batch without sessions has none to mark before).
-    assert 1 < len(at) <= batches
+    # One cut a batch (a batch without sessions has none to mark before), each reaching down
+    # to the batch's oldest edge (checked against every later session by read_with_cuts).
+    assert 1 < len(at) <= batches and None not in frontiers
 
 
 async def test_a_month_to_today_is_cut_on_whole_days_with_the_same_sessions(

@@ -9,7 +9,7 @@ these are the ones :func:`split_at` holds back and :func:`reaches` follows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -34,15 +34,31 @@ def windows(span: Window, size: timedelta) -> list[Window]:
     return out
 
 
-def growing(span: Window, first: timedelta, largest: timedelta) -> list[Window]:
+def growing(
+    span: Window,
+    first: timedelta,
+    largest: timedelta,
+    reach: Callable[[], datetime | None] = lambda: None,
+) -> Iterator[Window]:
     """``span`` cut into windows newest first, the first ``first`` long and each next one twice
-    the one before (at most ``largest``), aligned on its end."""
-    out: list[Window] = []
+    the one before (at most ``largest``), aligned on its end.
+
+    Each window is decided once the one before has been read: where ``reach()`` then says how
+    far back entries are still needed, the window reaches just past there instead (at most
+    ``largest``), nearer or further than its size. Past that moment the caller needs no
+    session, so this window is the last one it reads unless it reads on.
+    """
     stop, size = span.stop, first
     while stop > span.start:
-        out.append(Window(max(span.start, stop - size), stop))
-        stop, size = stop - size, min(size * 2, largest)
-    return out
+        start = stop - size
+        needed = reach()
+        if needed is not None and needed < stop:
+            # A slot before it when it is a slot's start: a session starting exactly then is
+            # then whole in this window, not held back as one that may have begun before it.
+            start = max(stop - largest, ceil_slot(needed) - SLOT)
+        start = max(span.start, start)
+        yield Window(start, stop)
+        stop, size = start, min(size * 2, largest)
 
 
 def chunks(items: list[Window], size: int) -> list[list[Window]]:
