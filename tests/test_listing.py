@@ -228,15 +228,7 @@ def test_paged_merge_with_frontiers_equals_one_sort_of_everything(order: Order, 
     the cut item's day to the next item's), and one source read whole (a group spanning every
     day): pages read with resumes are one sort of all."""
     rng = random.Random(seed)
-    reverse = order is Order.DESC
-    sources = {
-        name: sorted(
-            # The random part first: sources interleave within a day, as starts do.
-            {(rng.randrange(20), f"{rng.randrange(10**6):06}{name}") for _ in range(60)},
-            reverse=reverse,
-        )
-        for name in "abc"
-    }
+    sources = _in_exact_order(rng, order)
     streams = []
     for name, items in sources.items():
         cut_at: dict[int, int | None] = {}
@@ -285,15 +277,7 @@ def test_paged_merge_with_cuts_equals_one_sort_of_everything(order: Order, seed:
     """Sources in exact order, cut anywhere (several days in a window, a day across two),
     read page by page: every item once, in the order one sort of all of them gives."""
     rng = random.Random(seed)
-    reverse = order is Order.DESC
-    sources = {
-        name: sorted(
-            # The random part first: sources interleave within a day, as starts do.
-            {(rng.randrange(20), f"{rng.randrange(10**6):06}{name}") for _ in range(60)},
-            reverse=reverse,
-        )
-        for name in "abc"
-    }
+    sources = _in_exact_order(rng, order)
     streams = [
         _stream(n, items, sorted_=True, read=[], cut_at=set(rng.sample(range(60), 8)))
         for n, items in sources.items()
@@ -323,6 +307,18 @@ def test_paged_merge_equals_one_sort_of_everything(order: Order, seed: int) -> N
     }
     streams = [_stream(n, items, sorted_=by_day[n], read=[]) for n, items in sources.items()]
     _assert_pages_are_one_sort(streams, sources, order, lambda: rng.randint(1, 40))
+
+
+def _in_exact_order(rng: random.Random, order: Order) -> dict[str, list[Item]]:
+    """Three sources of 60 random items each, every one sorted in ``order``; the id's random
+    part comes first, so sources interleave within a day, as starts do."""
+    return {
+        name: sorted(
+            {(rng.randrange(20), f"{rng.randrange(10**6):06}{name}") for _ in range(60)},
+            reverse=order is Order.DESC,
+        )
+        for name in "abc"
+    }
 
 
 def _assert_pages_are_one_sort(

@@ -11,10 +11,10 @@
   a week or less (the latest entries) in growing windows from 6 hours on, one at a time, each
   next one reaching instead down to where the page being read still needs sessions once the
   merge knows (``Floor``); a longer one in 7-day windows on whole days, ``WINDOWS_AT_ONCE``
-  fetched concurrently. A
-  session crossing a window boundary is held back until the window before it has arrived,
-  and one crossing the query's edges is followed into the neighbouring day(s), so a session
-  is always whole and keeps one id whatever range it is asked through. Sessions come out
+  fetched concurrently. A session crossing a window boundary is held back until the window
+  before it has arrived, and one crossing the query's edges is followed into the neighbouring
+  day(s), so a session is always whole and keeps one id whatever range it is asked through.
+  Sessions come out
   newest first, and the next window is asked for only when the caller wants more, so a
   caller that wants only the latest entries stops after the first window or two.
 - Per-day totals come from ``activities/daily`` (31 days per call, pre-aggregated):
@@ -657,10 +657,9 @@ def _plan(
     window then reaches just past there instead of growing, so a weekend page reaching back
     to Friday costs one window where growing ones took three or four (12 points 6 hours
     apart from Friday evening to Monday, bench/hours.py's clock shift: 13 calls above the
-    minimum cold, against 19; one point, Saturday 13:51, one more). A
-    caller that reads the whole range (a report, a project's entries) gets it in the fewest
-    windows instead: growing ones would cost a partial last page each, two or three calls
-    more for the week.
+    minimum cold, against 19; one point, Saturday 13:51, one more). A caller that reads the
+    whole range (a report, a project's entries) gets it in the fewest windows instead: growing
+    ones would cost a partial last page each, two or three calls more for the week.
     Pages of one window come one after another (``page_start_id``). A range longer than a
     window is cut into 7-day windows fetched ``WINDOWS_AT_ONCE`` at a time, so it costs the
     pages of one window in wall time and the fewest windows in calls.
