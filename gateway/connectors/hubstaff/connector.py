@@ -14,9 +14,8 @@
   fetched concurrently. A session crossing a window boundary is held back until the window
   before it has arrived, and one crossing the query's edges is followed into the neighbouring
   day(s), so a session is always whole and keeps one id whatever range it is asked through.
-  Sessions come out
-  newest first, and the next window is asked for only when the caller wants more, so a
-  caller that wants only the latest entries stops after the first window or two.
+  Sessions come out newest first, and the next window is asked for only when the caller wants
+  more, so a caller that wants only the latest entries stops after the first window or two.
 - Per-day totals come from ``activities/daily`` (31 days per call, pre-aggregated):
   :meth:`HubstaffConnector.daily_totals` costs one call a month instead of a few a week.
 - The users, projects and tasks whose names a query shows come side-loaded with the
@@ -181,7 +180,7 @@ class HubstaffConnector:
         )
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
         reach = self._reach(query.floor) if query.limit is not None else None
-        batches = _plan(span, ceil_slot(days_end), latest=reach)
+        batches = _plan(span, ceil_slot(days_end), reach=reach)
         async for entry in self._entries(span, batches, filters, query.cuts):
             yield entry
 
@@ -637,14 +636,15 @@ def create_connector(
 
 
 def _plan(
-    span: Window, days_end: datetime, *, latest: Callable[[], datetime | None] | None
+    span: Window, days_end: datetime, *, reach: Callable[[], datetime | None] | None
 ) -> Iterator[list[Window]]:
     """The windows to fetch, newest first, in batches fetched one after another (each batch's
     windows at once), each only once the caller has taken every session before it.
     ``days_end`` is the end of the organization's last day asked for (``to``, or today).
 
-    ``latest``: the caller wants only the latest few entries (``TimeEntryQuery.limit``, the
-    service's near week read by a merge that stops early). A range that fits one window is
+    ``reach`` is given when the caller wants only the latest few entries
+    (``TimeEntryQuery.limit``, the service's near week read by a merge that stops early), and
+    says how far back they still reach once the merge knows. A range that fits one window is
     then read in growing windows: 6 hours, then 12, 24, 48, and the rest. On a working day
     the latest 50 entries (all sources together) usually lie in the last few hours: one page,
     where a day is often two and the whole week six to eight, and the merge closes this
@@ -652,12 +652,12 @@ def _plan(
     (the dashboard every 6 hours, bench/hours.py's clock shift): at the minimum calls at every
     weekday point with 6 hours first, at 3 of 28 points with a day first. On weekends, when
     the latest entries reach back to Friday, smaller windows cost a call or two more than a
-    day first did (26 calls above the minimum in all, against 34). ``latest`` says, once the
-    merge knows, how far back the page being read still needs sessions (``_reach``): the next
-    window then reaches just past there instead of growing, so a weekend page reaching back
-    to Friday costs one window where growing ones took three or four (12 points 6 hours
-    apart from Friday evening to Monday, bench/hours.py's clock shift: 13 calls above the
-    minimum cold, against 19; one point, Saturday 13:51, one more). A caller that reads the
+    day first did (26 calls above the minimum in all, against 34). Once ``reach`` (``_reach``)
+    says how far back the page being read still needs sessions, the next window reaches just
+    past there instead of growing, so a weekend page reaching back to Friday costs one window
+    where growing ones took three or four (12 points 6 hours apart from Friday evening to
+    Monday, bench/hours.py's clock shift: 13 calls above the minimum cold, against 19; one
+    point, Saturday 13:51, one more). A caller that reads the
     whole range (a report, a project's entries) gets it in the fewest windows instead: growing
     ones would cost a partial last page each, two or three calls more for the week.
     Pages of one window come one after another (``page_start_id``). A range longer than a
@@ -666,10 +666,10 @@ def _plan(
     """
     if span.stop - span.start > ACTIVITY_WINDOW:
         yield from chunks(_whole_days(span, days_end), WINDOWS_AT_ONCE)
-    elif latest is None:
+    elif reach is None:
         yield [span]
     else:
-        yield from ([w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW, latest))
+        yield from ([w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW, reach))
 
 
 def _whole_days(span: Window, days_end: datetime) -> list[Window]:
