@@ -99,9 +99,9 @@ async def read_with_cuts(
     entries: AsyncIterator[TimeEntry], cuts: Cuts, *, reverse: bool = True
 ) -> tuple[list[TimeEntry], list[int], list[Any]]:
     """A connector's listing read whole, with the indexes of the entries it marked a cut
-    before and each cut's frontier (``None`` where it gave none); each cut checked as the merge relies on it: everything after it comes after
-    everything up to it in the listing's order (``entry_key``), and after its frontier where
-    it gives one."""
+    before and each cut's frontier (``None`` where it gave none). Each cut is checked as the
+    merge relies on it: everything after it comes after everything up to it in the listing's
+    order (``entry_key``), and after its frontier where it gives one."""
     read: list[TimeEntry] = []
     at: list[int] = []
     frontiers: list[Any] = []

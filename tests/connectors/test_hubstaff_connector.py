@@ -8,7 +8,7 @@ import logging
 import random
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -275,7 +275,7 @@ async def test_a_30_day_query_fetches_its_5_windows_concurrently(tmp_path: Path)
     assert watched.most >= 5  # ...asked for together, not one window after another
 
 
-def window_days(query: list[tuple[str, str]]) -> float:
+def window_days(query: Iterable[tuple[str, str]]) -> float:
     params = dict(query)
     start, stop = (datetime.fromisoformat(params[k].replace("Z", "+00:00")) for k in ("time_slot[start]", "time_slot[stop]"))
     return (stop - start) / timedelta(days=1)
@@ -319,27 +319,27 @@ async def test_a_growing_window_reaches_down_to_where_the_page_still_needs_sessi
     # source's, 30 hours back, as on a weekend), the next window reaches just past its start
     # instead of growing to 12 hours: what the page needs of Hubstaff is then read in one.
     connector, app = hub
-    floor, known = Floor(), []
-    last_shown = TimeEntry("other", "x", TODAY, 600, start=datetime.now(UTC) - timedelta(hours=30))
+    floor, known = Floor(), list[TimeEntry]()
+    shown_from = datetime.now(UTC) - timedelta(hours=30)
+    last_shown = TimeEntry("other", "x", TODAY, 600, start=shown_from)
     floor.bind(lambda: last_shown if known else None)  # known once the first window is read
     before = len(await activity_queries(app))
     listing = connector.time_entries(TimeEntryQuery(date_from=days_ago(6), limit=50, floor=floor))
     async for entry in listing:
         known.append(entry)
         assert entry.start is not None
-        if entry.start < last_shown.start:  # the first session past it: read on once more
+        if entry.start < shown_from:  # the first session past it: read on once more
             break
     await listing.aclose()  # type: ignore[attr-defined]  # the merge closes it so
-    asked = [dict(q) for q in (await activity_queries(app))[before:] if "page_start_id" not in dict(q)]
-    windows = [(q["time_slot[start]"], q["time_slot[stop]"]) for q in asked if "user_ids[]" not in q]
-    six_hours, reaching, grown = windows[:3]
-    assert window_days(list(zip(("time_slot[start]", "time_slot[stop]"), six_hours, strict=True))) == 0.25
-    slot = timedelta(minutes=10)
-    start = datetime.fromisoformat(reaching[0].replace("Z", "+00:00"))
-    assert reaching[1] == six_hours[0] and last_shown.start - slot <= start < last_shown.start
+    asked = [dict(q) for q in (await activity_queries(app))[before:]]
+    six_hours, reaching, grown = [q for q in asked if not {"page_start_id", "user_ids[]"} & q.keys()][:3]
+    assert window_days(six_hours.items()) == 0.25
+    start = datetime.fromisoformat(reaching["time_slot[start]"].replace("Z", "+00:00"))
+    assert reaching["time_slot[stop]"] == six_hours["time_slot[start]"]
+    assert shown_from - timedelta(minutes=10) <= start < shown_from
     # Past the floor the caller reads on only if it wants more: growing windows again, a day
     # (the one reaching down stood for the 12-hour one).
-    assert grown[1] == reaching[0] and window_days(list(zip(("time_slot[start]", "time_slot[stop]"), grown, strict=True))) == 1
+    assert grown["time_slot[stop]"] == reaching["time_slot[start]"] and window_days(grown.items()) == 1
 
 
 @pytest.mark.parametrize(
