@@ -547,8 +547,12 @@ async def test_a_dead_pat_over_graphql(
 
 
 async def test_a_paced_workload_under_the_budget_never_gets_a_429(tmp_path: Path) -> None:
+    # 10 requests per 0.5 s at the simulator; the connector keeps 20% headroom because this
+    # in-process simulator stamps arrivals on a shared, often loaded, 2-core test machine: a
+    # stall of the event loop delivers requests sent apart together (at the exact limit, one
+    # 429 in a run of four test files here, none in three runs alone).
     app = simulator(rate_limit=(10, 0.5))
-    connector = connect(app, tmp_path, rate_limit={"requests": 10, "per_seconds": 0.5})
+    connector = connect(app, tmp_path, rate_limit={"requests": 10, "per_seconds": 0.6})
     try:
         users = [u.id async for u in connector.references(Kind.USER)]
         looked_up = await asyncio.gather(*(connector.references_by_id(Kind.USER, [u]) for u in users))
