@@ -67,9 +67,16 @@ async def test_latency_is_the_response_time_with_the_vendors_work_inside_it() ->
 
     install(app, SimulatorState(vendor="test", latency_ms=100))
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://s") as c:
+        sent = time.time()
         started = time.perf_counter()
         response = await c.get("/v1/slow")
         took = time.perf_counter() - started
+        returned = time.time()
+        (logged,) = (await c.get("/_simulator/requests")).json()
     assert response.json() == {"ok": True}
     assert ran_at[0] - started < 0.05  # computed on arrival, not after the wait
     assert 0.1 <= took < 0.16  # the latency, not latency + work (0.18)
+    # The log says when the vendor was busy with it, on the wall clock other processes read.
+    assert sent <= logged["received"] < sent + 0.05
+    assert 0.1 <= logged["answered"] - logged["received"] < 0.16
+    assert logged["answered"] <= returned

@@ -2,8 +2,9 @@
 
 Every simulator calls :func:`install` once. It wraps the app in an ASGI middleware that
 counts each vendor request (by method and route template), each response status and each 429,
-keeps a bounded log of recent requests (method, path, query, body, status, injected fault) so
-tests can check what a connector actually asked for, applies the configured latency (every answer
+keeps a bounded log of recent requests (method, path, query, body, status, injected fault, and
+when it arrived and was answered) so tests can check what a connector actually asked for and
+benchmarks can see when the vendor was busy, applies the configured latency (every answer
 takes at least that long from the request's arrival, the simulator's own work included) and the
 fault plan (:mod:`gateway.simulators.kit.faults`), then runs the vendor app.
 
@@ -23,6 +24,7 @@ Control endpoints (never counted, never faulted):
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +52,10 @@ class LoggedRequest:
     body: str
     status: int = 0
     fault: str | None = None
+    # Wall-clock seconds (``time.time``), comparable across the processes of one machine: when
+    # the request arrived, and when its answer started (after the latency), if it did.
+    received: float = 0.0
+    answered: float | None = None
 
 
 @dataclass
@@ -110,6 +116,7 @@ class _StatsMiddleware:
             route=path,
             query=scope.get("query_string", b"").decode("latin-1"),
             body=body[:BODY_LOG_LIMIT].decode("utf-8", "replace"),
+            received=time.time(),
         )
         self.state.log.append(entry)
         decision = self.state.faults.decide(entry.method, path)
@@ -133,6 +140,7 @@ class _StatsMiddleware:
                 left = answer_at - asyncio.get_running_loop().time()
                 if left > 0:
                     await asyncio.sleep(left)
+                entry.answered = time.time()
             elif not message.get("more_body", False):
                 self._count(entry, status)
             await send(message)
@@ -199,6 +207,8 @@ def install(app: FastAPI, state: SimulatorState) -> None:
                     "body": r.body,
                     "status": r.status,
                     "fault": r.fault,
+                    "received": r.received,
+                    "answered": r.answered,
                 }
                 for r in state.log
             ]
