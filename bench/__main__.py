@@ -30,7 +30,10 @@ and the simulators run at a lower CPU priority (`nice -n 10`), since they stand 
 servers, whose work is not done on the gateway's machine (on a 2-core machine, at equal
 priority, their bursts made the cold month ~10% slower: 1.07 s against 0.95 s, median of 6
 each); the gateway runs as its own process (`hourglass serve --config <generated toml>` whose
-`[[sources]]` point at the simulators); the bench process speaks GraphQL over HTTP to it.
+`[[sources]]` point at the simulators); the bench process speaks GraphQL over HTTP to it,
+with its own garbage collector off while it times a query, as `timeit` does (a full
+collection of its heap, set off by decoding a 5,000-entry page, once took 51 ms inside a
+cold month: the client's pause, not the gateway's time).
 Upstream calls are read from each simulator's `GET /_simulator/stats`.
 
 - **Cold**: every simulator reset (`POST /_simulator/reset`: counters, rate windows, tokens)
@@ -132,6 +135,7 @@ def _scenarios(rows: list[report.Row]) -> list[str]:
             f"{r.simulators_cpu * 1000:.0f} ms | {r.entries} | {'; '.join(r.problems) or '-'} |"
         )
     out += _named_after(rows)
+    out += _busy(rows)
     for r in rows:
         out += [
             "",
@@ -151,6 +155,36 @@ def _scenarios(rows: list[report.Row]) -> list[str]:
     out += ["", "Per-vendor API facts behind the minimums:", ""]
     out += [f"- {vendor}: {fact.why}." for vendor, fact in bounds.VENDORS.items()]
     return [*out, ""]
+
+
+def _busy(rows: list[report.Row]) -> list[str]:
+    """The wall time split at the vendors' busy span (the simulators' request logs): the
+    round trips themselves against their bound, and what the gateway and the client add
+    outside them."""
+    out = [
+        "",
+        "### Where the wall time goes",
+        "",
+        "*Vendors busy*: from the first request any simulator received for the query to the",
+        "last answer any gave, from their request logs (`GET /_simulator/requests`, wall",
+        "clock). It holds the round trips the bound counts, the gateway's turns between",
+        "chained ones (decoding a page, sending the next), and any wait for the CPU the",
+        "processes share. *Outside*: the wall time less that span: the query's way to its",
+        "first upstream request, and everything after the last answer (merging, GraphQL,",
+        "serialising, the client's decoding; the month's second page). Medians, run by run.",
+        "",
+        "| scenario | wall time | lower bound | vendors busy | busy / bound | outside |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if r.phase == "cached" or r.vendors_busy is None or r.outside is None:
+            continue
+        out.append(
+            f"| {r.scenario} ({r.phase}) | {r.seconds:.3f} s | {r.bound.seconds:.3f} s | "
+            f"{r.vendors_busy:.3f} s | {_ratio(r.vendors_busy, r.bound.seconds)} | "
+            f"{r.outside * 1000:.0f} ms |"
+        )
+    return out
 
 
 def _named_after(rows: list[report.Row]) -> list[str]:

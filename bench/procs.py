@@ -101,6 +101,20 @@ class Simulators:
         left out."""
         return {v: Counter(now) - Counter(before[v]) for v, now in self.calls().items()}
 
+    def busy_since(self, moment: float) -> float | None:
+        """Seconds from the first request any simulator received after ``moment`` (wall
+        clock) to the last answer any of them gave; None if none was asked."""
+        logged: list[dict[str, Any]] = [
+            r
+            for root in self.roots.values()
+            for r in httpx.get(f"{root}/_simulator/requests").json()
+            if r["received"] >= moment
+        ]
+        answered = [float(r["answered"]) for r in logged if r["answered"] is not None]
+        if not answered:
+            return None
+        return max(answered) - min(float(r["received"]) for r in logged)
+
     def sources(self, state_dir: str) -> list[dict[str, object]]:
         entries = []
         for vendor, root in self.roots.items():

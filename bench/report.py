@@ -25,6 +25,10 @@ class Row:
     problems: list[str] = field(default_factory=list)
     gateway_cpu: float = 0.0  # median CPU seconds of the gateway process over the query
     simulators_cpu: float = 0.0  # and of every simulator process together
+    # Medians of the vendors' busy span (``Run.vendors_busy``) and of the wall time outside
+    # it, run by run; None where no vendor was asked.
+    vendors_busy: float | None = None
+    outside: float | None = None
 
 
 def _bounds(name: str, m: Measured, phase: str) -> dict[str, bounds.Bound]:
@@ -71,6 +75,8 @@ def measure(sims: Simulators, runs: int, only: Collection[str] | None = None) ->
                     vendor_bounds[vendor],
                 )
             calls = [sum(sum(c.values()) for c in run.calls.values()) for run in picked]
+            busy = [r.vendors_busy for r in picked if r.vendors_busy is not None]
+            outside = [r.seconds - r.vendors_busy for r in picked if r.vendors_busy is not None]
             problems = sorted({p for run in picked for p in run.errors + run.incomplete})
             if calls[0] < total.calls:
                 problems.append("fewer calls than the minimum: the bound is wrong")
@@ -89,6 +95,8 @@ def measure(sims: Simulators, runs: int, only: Collection[str] | None = None) ->
                     problems,
                     statistics.median(run.gateway_cpu for run in picked),
                     statistics.median(run.simulators_cpu for run in picked),
+                    statistics.median(busy) if busy else None,
+                    statistics.median(outside) if outside else None,
                 )
             )
     return rows
