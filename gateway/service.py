@@ -171,19 +171,21 @@ class Gateway:
         after_key = decode_cursor(after) if after else None
         runtimes = self.select(flt.sources)
         scope = self._scope(flt, order, runtimes)
-        merged = None
+        merged, floor = None, None
         if after_key is not None:
             merged = self.continuations.take((encode_cursor(after_key), scope))
         if merged is not None:
             assert after_key is not None
             merged.resume(lambda k: past(k, after_key, order))
         else:
-            merged = self._entry_merge(runtimes, flt, after_key, order, first)
+            merged, floor = self._entry_merge(runtimes, flt, after_key, order, first)
         try:
             listing = await merged.page(first)
         except BaseException:
             await merged.aclose()
             raise
+        if floor is not None:  # a listing's first page, not one it goes on to
+            floor.settle(listing.items[-1] if listing.items else None)
         if listing.has_next and listing.keys and merged.complete:
             self.continuations.put((encode_cursor(listing.keys[-1]), scope), merged)
         else:
@@ -197,7 +199,7 @@ class Gateway:
         after_key: SortKey | None,
         order: Order,
         first: int,
-    ) -> Merge[TimeEntry]:
+    ) -> tuple[Merge[TimeEntry], Floor]:
         floor = Floor()
         streams = [self._entry_stream(rt, flt, after_key, order, first, floor) for rt in runtimes]
         merged = Merge(
@@ -207,7 +209,7 @@ class Gateway:
             keep=lambda e: after_key is None or past(entry_key(e), after_key, order),
         )
         floor.bind(merged.floor)
-        return merged
+        return merged, floor
 
     def _scope(
         self, flt: TimeEntryFilter, order: Order, runtimes: Sequence[SourceRuntime]

@@ -251,3 +251,25 @@ async def test_every_source_is_warmed_before_any_is_listed() -> None:
     gw = gateway(Fake("a"), Warming("b"), Warming("c"))
     await gw.time_entries(RANGE, first=5, after=None, order=Order.DESC)
     assert events[:2] == ["warm b", "warm c"] and sorted(events[2:]) == ["list b", "list c"]
+
+
+async def test_sources_hear_where_a_listings_first_page_ended_and_only_that_page() -> None:
+    """``Floor.on_settled``: once a listing's first page is taken, each source that asked is
+    told the entry it ended on (Hubstaff keeps how far back that reached); a page it goes on
+    to (resumed under its cursor) says nothing more."""
+    heard: list[TimeEntry | None] = []
+
+    class Listening(Fake):
+        async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+            assert query.floor is not None
+            query.floor.on_settled(heard.append)
+            async for entry in super().time_entries(query):
+                yield entry
+
+    gw = gateway(Fake("a"), Listening("b"))
+    first = await gw.time_entries(RANGE, first=5, after=None, order=Order.DESC)
+    assert heard == [first.items[-1]]
+    await gw.time_entries(RANGE, first=5, after=_cursor(first), order=Order.DESC)
+    assert heard == [first.items[-1]] and len(gw.continuations) == 1  # resumed: said once
+    await gw.time_entries(TimeEntryFilter(date_from=TODAY), first=5, after=None, order=Order.DESC)
+    assert heard[1:] == [None]  # a first page with nothing in it ended on no entry

@@ -140,16 +140,28 @@ class Floor:
     entries are read, and from one page to the next: ask it when deciding, do not keep it.
     """
 
-    __slots__ = ("_probe",)
+    __slots__ = ("_probe", "_settled")
 
     def __init__(self) -> None:
         self._probe: Callable[[], TimeEntry | None] | None = None
+        self._settled: list[Callable[[TimeEntry | None], None]] = []
 
     def bind(self, probe: Callable[[], TimeEntry | None]) -> None:
         self._probe = probe
 
     def entry(self) -> TimeEntry | None:
         return None if self._probe is None else self._probe()
+
+    def on_settled(self, callback: Callable[[TimeEntry | None], None]) -> None:
+        """Call ``callback`` once the listing's first page is taken, with the entry it ended
+        on (None: it took none): how far back that page really reached."""
+        self._settled.append(callback)
+
+    def settle(self, last: TimeEntry | None) -> None:
+        """The first page ended on ``last`` (the merge's reader says so, once)."""
+        callbacks, self._settled = self._settled, []
+        for callback in callbacks:
+            callback(last)
 
 
 @dataclass(frozen=True, slots=True)

@@ -342,6 +342,45 @@ async def test_a_growing_window_reaches_down_to_where_the_page_still_needs_sessi
     assert grown["time_slot[stop]"] == reaching["time_slot[start]"] and window_days(grown.items()) == 1
 
 
+async def test_the_same_question_again_starts_where_its_entries_reached_a_moment_ago(
+    hub: tuple[HubstaffConnector, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A dashboard refreshed on a weekend: last time, the page needed sessions back to the
+    # other sources' 50th entry, 30 hours back (6 hours read first, then one window reaching
+    # there). Asked again within minutes, it reads that in its first window.
+    connector, app = hub
+    shown_from = datetime.now(UTC) - timedelta(hours=30)
+    last_shown = TimeEntry("other", "x", TODAY, 600, start=shown_from)
+
+    async def windows_asked(limit: int = 50) -> list[dict[str, str]]:
+        floor, known = Floor(), list[TimeEntry]()
+        floor.bind(lambda: last_shown if known else None)  # known once a window is read
+        before = len(await activity_queries(app))
+        listing = connector.time_entries(TimeEntryQuery(date_from=days_ago(6), limit=limit, floor=floor))
+        async for entry in listing:
+            known.append(entry)
+            assert entry.start is not None
+            if entry.start < shown_from:
+                break
+        await listing.aclose()  # type: ignore[attr-defined]  # the merge closes it so
+        floor.settle(last_shown)  # and the service says where the page ended: there
+        asked = [dict(q) for q in (await activity_queries(app))[before:]]
+        return [q for q in asked if not {"page_start_id", "user_ids[]"} & q.keys()]
+
+    six_hours, reaching, *_ = await windows_asked()
+    assert window_days(six_hours.items()) == 0.25
+    again, *_ = await windows_asked()
+    assert again["time_slot[start]"] == reaching["time_slot[start]"]  # one window, not two
+    # Another question (another page size) keeps its own: 6 hours first.
+    other, *_ = await windows_asked(limit=20)
+    assert window_days(other.items()) == 0.25
+    # Kept for minutes only: past that the windows grow again from 6 hours.
+    later = datetime.now(UTC) + hubstaff_connector.REACHED_FOR + timedelta(seconds=1)
+    monkeypatch.setattr(connector, "_now", lambda: later)
+    stale, *_ = await windows_asked()
+    assert window_days(stale.items()) == 0.25
+
+
 @pytest.mark.parametrize(
     ("first", "last"), [pytest.param(7, 1, id="a-whole-week"), pytest.param(6, None, id="the-near-week-to-now")]
 )

@@ -68,3 +68,42 @@ def test_a_window_never_reaches_past_the_largest_size() -> None:
     span = Window(NOW - timedelta(days=20), NOW)
     got = list(growing(span, 6 * HOUR, timedelta(days=7), lambda: NOW - timedelta(days=15)))
     assert [w.stop - w.start for w in got[:2]] == [timedelta(days=7)] * 2  # capped, then on
+
+
+def _recalling(recalled: datetime | None, reach: tuple[datetime | None, ...] = ()) -> list[Window]:
+    """The week's windows when the same question reached back to ``recalled`` a moment ago,
+    and ``reach()`` answers ``reach`` in turn (then nothing)."""
+    answers = iter(reach)
+    return list(growing(WEEK, 6 * HOUR, timedelta(days=7), lambda: next(answers, None), recalled))
+
+
+def test_a_recalled_reach_further_back_than_6_hours_is_where_the_first_window_starts() -> None:
+    # The same question a moment ago needed sessions back to 30 hours: read that in one.
+    first, *rest = _recalling(NOW - 30 * HOUR - timedelta(minutes=3))
+    assert first == Window(NOW - 30 * HOUR - timedelta(minutes=10), NOW)
+    assert rest[0] == Window(first.start - 12 * HOUR, first.start)  # then on, growing
+
+
+@pytest.mark.parametrize(
+    "recalled", [pytest.param(NOW - HOUR, id="nearer"), pytest.param(None, id="nothing")]
+)
+def test_a_recalled_reach_within_6_hours_or_none_leaves_the_windows_as_they_were(
+    recalled: datetime | None,
+) -> None:
+    assert _recalling(recalled) == _sizes([])
+
+
+def test_the_floor_decides_where_it_is_known_whatever_is_recalled() -> None:
+    # Known before the first window (the page's own floor, 10 hours back): it, not a
+    # recollection of 30 hours, says how far that window reaches.
+    first, *_ = _recalling(NOW - 30 * HOUR, (NOW - 10 * HOUR,))
+    assert first.start == NOW - 10 * HOUR - timedelta(minutes=10)
+    # Known only after it (50 hours back): the next window reaches from the recalled start.
+    first, reaching, *_ = _recalling(NOW - 30 * HOUR, (None, NOW - 50 * HOUR))
+    assert reaching == Window(NOW - 50 * HOUR - timedelta(minutes=10), first.start)
+
+
+def test_a_recalled_reach_is_capped_like_any_window() -> None:
+    span = Window(NOW - timedelta(days=20), NOW)
+    got = list(growing(span, 6 * HOUR, timedelta(days=7), lambda: None, NOW - timedelta(days=15)))
+    assert got[0] == Window(NOW - timedelta(days=7), NOW)

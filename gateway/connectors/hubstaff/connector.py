@@ -43,11 +43,13 @@ from collections.abc import (
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
+from functools import partial
 from operator import itemgetter
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 import httpx
+from cachetools import TTLCache
 
 from gateway import errors
 from gateway.connectors.base import (
@@ -111,6 +113,10 @@ DAILY_WINDOW_DAYS = 31
 DAILY_HISTORY = timedelta(days=3 * 365)
 WINDOWS_AT_ONCE = 5
 FIRST_WINDOW = timedelta(hours=6)  # the newest window of a range read in growing windows
+# How long, and for how many questions, how far back a question's entries reached is kept
+# (``HubstaffConnector._reached``): a dashboard refreshed within minutes reuses it.
+REACHED_FOR = timedelta(minutes=5)
+REACHED_KEPT = 64
 EDGE_STEP = timedelta(days=1)
 MAX_EDGE_STEPS = 7
 MAX_BUDGET_WAIT = 60.0
@@ -160,6 +166,16 @@ class HubstaffConnector:
         self._token_client = token_client
         self._now = now
         self._me: str | None = None
+        # How far back each question read in growing windows last needed sessions: where its
+        # first page ended (``Floor.on_settled``), kept a while. The same question asked again
+        # (a dashboard refreshed) starts its first window there instead of growing towards it.
+        # Mostly that is within the first 6 hours and changes nothing; where it is not
+        # (nights, weekends), the growing windows before it were calls spent on nothing. A
+        # stale recollection costs at most a longer first window: the merge's floor decides
+        # past it, as before.
+        self._reached: TTLCache[TimeEntryQuery, datetime] = TTLCache(
+            maxsize=REACHED_KEPT, ttl=REACHED_FOR.total_seconds(), timer=self._timestamp
+        )
 
     def warm(self) -> asyncio.Future[str] | None:
         # The API's connection is opened while the token is exchanged, not after.
@@ -179,25 +195,39 @@ class HubstaffConnector:
             + _side_loads(query.fields)
         )
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
-        reach = self._reach(query.floor) if query.limit is not None else None
-        batches = _plan(span, ceil_slot(days_end), reach=reach)
+        reach = None
+        if query.limit is not None:
+            reach = self._reach(query.floor)
+            if query.floor is not None:
+                query.floor.on_settled(partial(self._remember, query))
+        batches = _plan(span, ceil_slot(days_end), reach=reach, recalled=self._reached.get(query))
         async for entry in self._entries(span, batches, filters, query.cuts):
             yield entry
 
     def _reach(self, floor: Floor | None) -> Callable[[], datetime | None]:
         """How far back the page being read still needs sessions (``Floor``), when the merge
-        knows: the page takes nothing after its floor entry, so no session that starts before
-        that entry's start (and before the next day of its date, a session of a later date
-        sorting first)."""
+        knows."""
 
         def reach() -> datetime | None:
             entry = None if floor is None else floor.entry()
-            if entry is None:
-                return None
-            next_day = self._midnight(entry.date + timedelta(days=1))
-            return min(entry.start or self._midnight(entry.date), next_day)
+            return None if entry is None else self._needed(entry)
 
         return reach
+
+    def _needed(self, entry: TimeEntry) -> datetime:
+        """How far back sessions matter to a page ending on ``entry``: it takes nothing after
+        it, so no session that starts before its start (and before the next day of its date,
+        a session of a later date sorting first)."""
+        next_day = self._midnight(entry.date + timedelta(days=1))
+        return min(entry.start or self._midnight(entry.date), next_day)
+
+    def _remember(self, query: TimeEntryQuery, last: TimeEntry | None) -> None:
+        """Keep how far back ``query``'s first page reached, ending on ``last`` (``_reached``)."""
+        if last is not None:
+            self._reached[query] = self._needed(last)
+
+    def _timestamp(self) -> float:
+        return self._now().timestamp()
 
     async def _entries(
         self,
@@ -636,7 +666,11 @@ def create_connector(
 
 
 def _plan(
-    span: Window, days_end: datetime, *, reach: Callable[[], datetime | None] | None
+    span: Window,
+    days_end: datetime,
+    *,
+    reach: Callable[[], datetime | None] | None,
+    recalled: datetime | None = None,
 ) -> Iterator[list[Window]]:
     """The windows to fetch, newest first, in batches fetched one after another (each batch's
     windows at once), each only once the caller has taken every session before it.
@@ -669,7 +703,7 @@ def _plan(
     elif reach is None:
         yield [span]
     else:
-        yield from ([w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW, reach))
+        yield from ([w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW, reach, recalled))
 
 
 def _whole_days(span: Window, days_end: datetime) -> list[Window]:

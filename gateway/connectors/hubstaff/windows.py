@@ -39,6 +39,7 @@ def growing(
     first: timedelta,
     largest: timedelta,
     reach: Callable[[], datetime | None] = lambda: None,
+    recalled: datetime | None = None,
 ) -> Iterator[Window]:
     """``span`` cut into windows newest first, the first ``first`` long and each next one twice
     the one before (at most ``largest``), aligned on its end.
@@ -46,12 +47,16 @@ def growing(
     Each window is decided once the one before has been read: where ``reach()`` then says how
     far back entries are still needed, the window reaches just past there instead (at most
     ``largest``), nearer or further than its size. Past that moment the caller needs no
-    session, so this window is the last one it reads unless it reads on.
+    session, so this window is the last one it reads unless it reads on. ``recalled``: how far
+    back the same question's entries reached a moment ago; the first window reaches just past
+    there when that is further back than ``first`` (and ``reach()`` says nothing yet).
     """
     stop, size = span.stop, first
     while stop > span.start:
         start = stop - size
         needed = reach()
+        if needed is None and stop == span.stop and recalled is not None and recalled < start:
+            needed = recalled
         if needed is not None and needed < stop:
             # A slot before it when it is a slot's start: a session starting exactly then is
             # then whole in this window, not held back as one that may have begun before it.
