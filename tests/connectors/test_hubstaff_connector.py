@@ -926,3 +926,17 @@ async def test_warming_opens_the_api_connection_while_the_token_is_exchanged(
         assert opened == ["api"]
     finally:
         await connector.aclose()
+
+
+async def test_what_is_kept_of_a_question_holds_nothing_of_its_listing(hub: tuple[HubstaffConnector, Any]) -> None:
+    # The recollection is keyed by the question alone: the listing's floor (bound to its merge,
+    # which buffers entries) and cuts are not kept alive with it.
+    connector, _ = hub
+    floor = Floor()
+    query = TimeEntryQuery(date_from=days_ago(6), limit=50, floor=floor, cuts=Cuts(entry_frontier(Order.DESC)))
+    listing = connector.time_entries(query)
+    await anext(listing)
+    await listing.aclose()  # type: ignore[attr-defined]
+    floor.settle(TimeEntry("other", "x", TODAY, 600, start=datetime.now(UTC) - timedelta(hours=30)))
+    (kept,) = connector._reached
+    assert kept == query and kept.floor is None and kept.cuts is None

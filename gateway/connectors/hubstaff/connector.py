@@ -224,7 +224,9 @@ class HubstaffConnector:
     def _remember(self, query: TimeEntryQuery, last: TimeEntry | None) -> None:
         """Keep how far back ``query``'s first page reached, ending on ``last`` (``_reached``)."""
         if last is not None:
-            self._reached[query] = self._needed(last)
+            # Kept without the listing's cuts and floor (they compare equal either way): they
+            # would hold its merge, and every entry buffered in it, for minutes.
+            self._reached[replace(query, cuts=None, floor=None)] = self._needed(last)
 
     def _timestamp(self) -> float:
         return self._now().timestamp()
