@@ -184,7 +184,7 @@ class Gateway:
         except BaseException:
             await merged.aclose()
             raise
-        if floor is not None:  # a listing's first page, not one it goes on to
+        if floor is not None and after_key is None:  # a first page, not one after a cursor
             floor.settle(listing.items[-1] if listing.items else None)
         if listing.has_next and listing.keys and merged.complete:
             self.continuations.put((encode_cursor(listing.keys[-1]), scope), merged)

@@ -271,5 +271,8 @@ async def test_sources_hear_where_a_listings_first_page_ended_and_only_that_page
     assert heard == [first.items[-1]]
     await gw.time_entries(RANGE, first=5, after=_cursor(first), order=Order.DESC)
     assert heard == [first.items[-1]] and len(gw.continuations) == 1  # resumed: said once
+    gw.continuations = ContinuationStore(maxsize=0)  # none kept: the next page reads again
+    await gw.time_entries(RANGE, first=5, after=_cursor(first), order=Order.DESC)
+    assert heard == [first.items[-1]]  # a page after a cursor, read afresh: nothing either
     await gw.time_entries(TimeEntryFilter(date_from=TODAY), first=5, after=None, order=Order.DESC)
     assert heard[1:] == [None]  # a first page with nothing in it ended on no entry
