@@ -104,16 +104,8 @@ class Simulators:
     def busy_since(self, moment: float) -> float | None:
         """Seconds from the first request any simulator received after ``moment`` (wall
         clock) to the last answer any of them gave; None if none was asked."""
-        logged: list[dict[str, Any]] = [
-            r
-            for root in self.roots.values()
-            for r in httpx.get(f"{root}/_simulator/requests").json()
-            if r["received"] >= moment
-        ]
-        answered = [float(r["answered"]) for r in logged if r["answered"] is not None]
-        if not answered:
-            return None
-        return max(answered) - min(float(r["received"]) for r in logged)
+        logs = [httpx.get(f"{root}/_simulator/requests").json() for root in self.roots.values()]
+        return busy_span([r for log in logs for r in log], moment)
 
     def sources(self, state_dir: str) -> list[dict[str, object]]:
         entries = []
@@ -165,6 +157,17 @@ def _all(commands: list[tuple[str, list[str], str]], pids: dict[str, int]) -> It
     with process(args, probe) as proc, _all(rest, pids):
         pids[name] = proc.pid
         yield
+
+
+def busy_span(logged: list[dict[str, Any]], moment: float) -> float | None:
+    """Over request-log entries (``GET /_simulator/requests``) received at or after
+    ``moment``: seconds from the first arrival to the last answer; None without an answer (a
+    request never answered, a dropped one, starts the span but cannot end it)."""
+    since = [r for r in logged if r["received"] >= moment]
+    answered = [float(r["answered"]) for r in since if r["answered"] is not None]
+    if not answered:
+        return None
+    return max(answered) - min(float(r["received"]) for r in since)
 
 
 def cpu_seconds(pid: int) -> float:

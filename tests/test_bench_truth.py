@@ -1,9 +1,14 @@
-"""Where bench/scenarios.py has Hubstaff's minimum for the dashboard start reading."""
+"""Bench helpers: where Hubstaff's minimum for the dashboard starts reading (bench/scenarios.py),
+and the span the vendors were busy with a query (bench/procs.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
+import pytest
+
+from bench.procs import busy_span
 from bench.scenarios import _cut_moment
 
 
@@ -19,3 +24,15 @@ def test_a_last_entry_whose_day_ends_before_its_start_in_utc_cuts_at_the_next_da
     assert _cut_moment(date(2026, 11, 27), "2026-11-28T02:00:00+00:00") == datetime(
         2026, 11, 28, tzinfo=UTC
     )
+
+
+def test_the_vendors_busy_span_runs_from_the_first_arrival_to_the_last_answer() -> None:
+    logged: list[dict[str, Any]] = [
+        {"received": 5.0, "answered": 5.05},  # an earlier query's: left out
+        {"received": 10.00, "answered": 10.05},
+        {"received": 10.06, "answered": 10.11},  # chained after the first
+        {"received": 10.01, "answered": None},  # dropped: starts nothing later, ends nothing
+    ]
+    assert busy_span(logged, 9.0) == pytest.approx(0.11)
+    assert busy_span(logged[:1], 9.0) is None  # nothing asked since
+    assert busy_span(logged[3:], 9.0) is None  # asked, never answered
