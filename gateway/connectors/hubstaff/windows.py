@@ -55,7 +55,7 @@ def growing(
     while stop > span.start:
         start = stop - size
         needed = reach()
-        if needed is None and stop == span.stop and recalled is not None and recalled < start:
+        if needed is None and recalled is not None and recalled < start:
             needed = recalled
         if needed is not None and needed < stop:
             # A slot before it when it is a slot's start: a session starting exactly then is
@@ -63,7 +63,7 @@ def growing(
             start = max(stop - largest, ceil_slot(needed) - SLOT)
         start = max(span.start, start)
         yield Window(start, stop)
-        stop, size = start, min(size * 2, largest)
+        stop, size, recalled = start, min(size * 2, largest), None  # recalled: the first only
 
 
 def chunks(items: list[Window], size: int) -> list[list[Window]]:
