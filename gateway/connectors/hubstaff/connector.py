@@ -174,7 +174,9 @@ class HubstaffConnector:
         # stale recollection costs at most a longer first window: the merge's floor decides
         # past it, as before.
         self._reached: TTLCache[TimeEntryQuery, datetime] = TTLCache(
-            maxsize=REACHED_KEPT, ttl=REACHED_FOR.total_seconds(), timer=self._timestamp
+            maxsize=REACHED_KEPT,
+            ttl=REACHED_FOR.total_seconds(),
+            timer=lambda: self._now().timestamp(),
         )
 
     def warm(self) -> asyncio.Future[str] | None:
@@ -199,7 +201,10 @@ class HubstaffConnector:
         if query.limit is not None:
             reach = self._reach(query.floor)
             if query.floor is not None:
-                query.floor.on_settled(partial(self._remember, query))
+                # Kept as the question alone: its cuts and floor (equal either way) would hold
+                # the listing's merge, and every entry buffered in it, for minutes.
+                question = replace(query, cuts=None, floor=None)
+                query.floor.on_settled(partial(self._remember, question))
         batches = _plan(span, ceil_slot(days_end), reach=reach, recalled=self._reached.get(query))
         async for entry in self._entries(span, batches, filters, query.cuts):
             yield entry
@@ -221,15 +226,10 @@ class HubstaffConnector:
         next_day = self._midnight(entry.date + timedelta(days=1))
         return min(entry.start or self._midnight(entry.date), next_day)
 
-    def _remember(self, query: TimeEntryQuery, last: TimeEntry | None) -> None:
-        """Keep how far back ``query``'s first page reached, ending on ``last`` (``_reached``)."""
+    def _remember(self, question: TimeEntryQuery, last: TimeEntry | None) -> None:
+        """Keep how far back ``question``'s first page reached, ending on ``last``."""
         if last is not None:
-            # Kept without the listing's cuts and floor (they compare equal either way): they
-            # would hold its merge, and every entry buffered in it, for minutes.
-            self._reached[replace(query, cuts=None, floor=None)] = self._needed(last)
-
-    def _timestamp(self) -> float:
-        return self._now().timestamp()
+            self._reached[question] = self._needed(last)
 
     async def _entries(
         self,
