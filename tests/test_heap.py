@@ -3,9 +3,18 @@ freezing is for the life of a process and must not leak into the test run."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from starlette.types import Message, Receive, Scope, Send
+
+from gateway import heap
 
 PROBE = """
 import gc, json, weakref
@@ -35,17 +44,149 @@ def test_settle_freezes_what_start_up_built_and_widens_the_generations() -> None
     assert collected  # the leftover cycle was collected, not frozen for the process's life
 
 
-def test_serving_settles_the_heap_once_the_app_is_built() -> None:
+def test_serving_settles_the_heap_and_defers_collections_to_idle_time() -> None:
     probe = """
 import gc, sys
 import uvicorn
 from gateway import cli
 seen = []
-uvicorn.run = lambda app, **kw: seen.append(gc.get_freeze_count())
+uvicorn.run = lambda app, **kw: seen.append((gc.get_freeze_count(), type(app).__name__))
 cli.main(["demo", "--port", "0"])
-print(seen[0])
+print(*seen[0])
 """
     out = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
-    assert int(out.strip().splitlines()[-1]) > 50_000
+    frozen, served = out.strip().splitlines()[-1].split()
+    assert int(frozen) > 50_000
+    assert served == "IdleCollections"  # its young collections wait for idle time
+
+
+# The collections deferred to idle time (heap.IdleCollections). In this process: the thresholds
+# are restored after each test, and nothing here freezes.
+
+IDLE = 0.02
+
+
+@pytest.fixture
+def thresholds() -> Iterator[None]:
+    """The serving process's thresholds for the test, the test run's own afterwards."""
+    saved = gc.get_threshold()
+    gc.set_threshold(*heap.THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
+
+
+@pytest.fixture
+def young_collections() -> Iterator[list[float]]:
+    """When each collection of the youngest generation (alone) started."""
+    seen: list[float] = []
+
+    def record(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 0:
+            seen.append(time.perf_counter())
+
+    gc.callbacks.append(record)
+    try:
+        yield seen
+    finally:
+        gc.callbacks.remove(record)
+
+
+class Requests:
+    """HTTP requests through ``IdleCollections``, each held open until released."""
+
+    def __init__(self) -> None:
+        self.inside: list[tuple[int, int, int]] = []  # the thresholds a request saw
+        self.kept: list[object] = []
+        self._gates: list[asyncio.Event] = []
+        self.middleware = heap.IdleCollections(self._app, idle_delay=IDLE)
+
+    async def _app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gate = asyncio.Event()
+        self._gates.append(gate)
+        self.inside.append(gc.get_threshold())
+        # Past the usual young threshold, alive until the answer, as a month's pages are.
+        self.kept.append([{} for _ in range(heap.THRESHOLDS[0] + 10_000)])
+        await gate.wait()
+
+    async def start(self) -> asyncio.Task[None]:
+        task = asyncio.create_task(self.middleware({"type": "http"}, _receive, _send))
+        await asyncio.sleep(0)  # into the app
+        return task
+
+    async def finish(self, index: int, task: asyncio.Task[None]) -> None:
+        self._gates[index].set()
+        await task
+
+
+async def _receive() -> Message:
+    return {"type": "http.disconnect"}
+
+
+async def _send(message: Message) -> None:
+    return None
+
+
+@pytest.mark.usefixtures("thresholds")
+async def test_a_request_defers_young_collections_until_the_process_is_idle(
+    young_collections: list[float],
+) -> None:
+    requests = Requests()
+    task = await requests.start()
+    assert requests.inside == [(heap.BUSY_YOUNG, *heap.THRESHOLDS[1:])]
+    await requests.finish(0, task)
+    answered = time.perf_counter()
+    assert young_collections == []  # its young objects were not walked while it ran
+    assert gc.get_threshold() == (heap.BUSY_YOUNG, *heap.THRESHOLDS[1:])
+    await asyncio.sleep(IDLE * 3)
+    assert gc.get_threshold() == heap.THRESHOLDS
+    # What was due is collected once idle, not before.
+    assert young_collections and young_collections[0] >= answered + IDLE * 0.9
+
+
+@pytest.mark.usefixtures("thresholds")
+async def test_collections_stay_deferred_while_any_request_is_in_flight(
+    young_collections: list[float],
+) -> None:
+    requests = Requests()
+    first, second = await requests.start(), await requests.start()
+    await requests.finish(0, first)
+    await asyncio.sleep(IDLE * 3)
+    assert gc.get_threshold()[0] == heap.BUSY_YOUNG
+    assert young_collections == []
+    await requests.finish(1, second)
+    await asyncio.sleep(IDLE * 3)
+    assert gc.get_threshold() == heap.THRESHOLDS
+
+
+@pytest.mark.usefixtures("thresholds")
+async def test_a_request_arriving_before_the_process_is_idle_keeps_them_deferred(
+    young_collections: list[float],
+) -> None:
+    requests = Requests()
+    first = await requests.start()
+    await requests.finish(0, first)
+    await asyncio.sleep(IDLE / 4)  # the next page's request, soon after the last answer
+    second = await requests.start()
+    await asyncio.sleep(IDLE * 3)
+    assert gc.get_threshold()[0] == heap.BUSY_YOUNG
+    assert young_collections == []
+    await requests.finish(1, second)
+    await asyncio.sleep(IDLE * 3)
+    assert gc.get_threshold() == heap.THRESHOLDS
+    assert young_collections
+
+
+@pytest.mark.usefixtures("thresholds")
+async def test_lifespan_and_other_scopes_are_not_requests() -> None:
+    seen: list[tuple[int, int, int]] = []
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        seen.append(gc.get_threshold())
+
+    await heap.IdleCollections(app, idle_delay=IDLE)({"type": "lifespan"}, _receive, _send)
+    assert seen == [heap.THRESHOLDS]
+    assert gc.get_threshold() == heap.THRESHOLDS
