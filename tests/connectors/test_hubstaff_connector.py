@@ -37,7 +37,6 @@ from gateway.simulators.hubstaff import create_app, demo_source
 from gateway.simulators.kit import ManualClock, SimulatorConfig
 from tests.conftest import app_client, gql, read_with_cuts
 
-TODAY = datetime.now(UTC).date()
 ACTIVITIES = "GET /v2/organizations/{organization_id}/activities"
 TOKENS = "POST /access_tokens"
 DAILY = "GET /v2/organizations/{organization_id}/activities/daily"
@@ -77,8 +76,14 @@ async def active_project(connector: HubstaffConnector) -> Reference:
     return next(p for p in [p async for p in connector.references(Kind.PROJECT)] if p.active)
 
 
+def today() -> date:
+    """The UTC date as the connector's clock reads it now: not once at import, or a run
+    crossing midnight asks yesterday's ranges of a connector already in the next day."""
+    return datetime.now(UTC).date()
+
+
 def days_ago(n: int) -> date:
-    return TODAY - timedelta(days=n)
+    return today() - timedelta(days=n)
 
 
 @pytest.fixture(scope="module")
@@ -298,7 +303,7 @@ async def test_the_latest_entries_are_read_in_growing_windows_and_cost_only_what
     asked = (await activity_queries(app))[before:]
     read_on = [e async for e in connector.time_entries(near)]  # the caller reads on after all
     grown = (await activity_queries(app))[before + len(asked):]
-    whole = await entries(connector, days_ago(6), TODAY)  # the same week, no limit: read whole
+    whole = await entries(connector, days_ago(6), today())  # the same week, no limit: read whole
     drained = (await activity_queries(app))[before + len(asked) + len(grown):]
     assert latest == whole[:20] and read_on == whole
     first = [window_days(q) for q in asked if "page_start_id" not in dict(q)]
@@ -321,7 +326,7 @@ async def test_a_growing_window_reaches_down_to_where_the_page_still_needs_sessi
     connector, app = hub
     floor, known = Floor(), list[TimeEntry]()
     shown_from = datetime.now(UTC) - timedelta(hours=30)
-    last_shown = TimeEntry("other", "x", TODAY, 600, start=shown_from)
+    last_shown = TimeEntry("other", "x", today(), 600, start=shown_from)
     floor.bind(lambda: last_shown if known else None)  # known once the first window is read
     before = len(await activity_queries(app))
     listing = connector.time_entries(TimeEntryQuery(date_from=days_ago(6), limit=50, floor=floor))
@@ -350,13 +355,18 @@ async def test_the_same_question_again_starts_where_its_entries_reached_a_moment
     # there). Asked again within minutes, it reads that in its first window.
     connector, app = hub
     shown_from = datetime.now(UTC) - timedelta(hours=30)
-    last_shown = TimeEntry("other", "x", TODAY, 600, start=shown_from)
+    last_shown = TimeEntry("other", "x", today(), 600, start=shown_from)
+
+    # Five days back, not the near week's six: with the clock moved on past the recollection's
+    # minutes (below), six days back from a date read before midnight would span more than
+    # one window, read whole days at a time, not in growing windows.
+    since = days_ago(5)
 
     async def windows_asked(limit: int = 50) -> list[dict[str, str]]:
         floor, known = Floor(), list[TimeEntry]()
         floor.bind(lambda: last_shown if known else None)  # known once a window is read
         before = len(await activity_queries(app))
-        listing = connector.time_entries(TimeEntryQuery(date_from=days_ago(6), limit=limit, floor=floor))
+        listing = connector.time_entries(TimeEntryQuery(date_from=since, limit=limit, floor=floor))
         async for entry in listing:
             known.append(entry)
             assert entry.start is not None
@@ -422,12 +432,12 @@ async def test_a_month_to_today_is_cut_on_whole_days_with_the_same_sessions(
     # not 7 days back from the clock; the sessions are the same either way.
     connector, app = hub
     before = len(await activity_queries(app))
-    by_day = await entries(connector, days_ago(29), TODAY)
+    by_day = await entries(connector, days_ago(29), today())
     asked = [dict(q) for q in (await activity_queries(app))[before:] if "page_start_id" not in dict(q)]
     starts = sorted({q["time_slot[start]"] for q in asked if "user_ids[]" not in q})
     assert starts == [f"{days_ago(29)}T00:00:00Z"] + [f"{days_ago(n)}T00:00:00Z" for n in (27, 20, 13, 6)]
     monkeypatch.setattr(hubstaff_connector, "_whole_days", lambda span, _: hubstaff_connector.windows(span, timedelta(days=7)))
-    from_the_clock = await entries(connector, days_ago(29), TODAY)
+    from_the_clock = await entries(connector, days_ago(29), today())
     assert len(by_day) > 1000 and by_day == from_the_clock
 
 
@@ -937,6 +947,6 @@ async def test_what_is_kept_of_a_question_holds_nothing_of_its_listing(hub: tupl
     listing = connector.time_entries(query)
     await anext(listing)
     await listing.aclose()  # type: ignore[attr-defined]
-    floor.settle(TimeEntry("other", "x", TODAY, 600, start=datetime.now(UTC) - timedelta(hours=30)))
+    floor.settle(TimeEntry("other", "x", today(), 600, start=datetime.now(UTC) - timedelta(hours=30)))
     (kept,) = connector._reached
     assert kept == query and kept.floor is None and kept.cuts is None
