@@ -130,19 +130,27 @@ async def _send(message: Message) -> None:
     return None
 
 
+BUSY = (heap.BUSY_YOUNG, *heap.THRESHOLDS[1:])
+
+
+async def past_idle() -> tuple[int, int, int]:
+    """The thresholds once the idle delay has passed (with nothing started meanwhile)."""
+    await asyncio.sleep(IDLE * 3)
+    return gc.get_threshold()
+
+
 @pytest.mark.usefixtures("thresholds")
 async def test_a_request_defers_young_collections_until_the_process_is_idle(
     young_collections: list[float],
 ) -> None:
     requests = Requests()
     task = await requests.start()
-    assert requests.inside == [(heap.BUSY_YOUNG, *heap.THRESHOLDS[1:])]
+    assert requests.inside == [BUSY]
     await requests.finish(0, task)
     answered = time.perf_counter()
     assert young_collections == []  # its young objects were not walked while it ran
-    assert gc.get_threshold() == (heap.BUSY_YOUNG, *heap.THRESHOLDS[1:])
-    await asyncio.sleep(IDLE * 3)
-    assert gc.get_threshold() == heap.THRESHOLDS
+    assert gc.get_threshold() == BUSY
+    assert await past_idle() == heap.THRESHOLDS
     # What was due is collected once idle, not before.
     assert young_collections and young_collections[0] >= answered + IDLE * 0.9
 
@@ -154,12 +162,9 @@ async def test_collections_stay_deferred_while_any_request_is_in_flight(
     requests = Requests()
     first, second = await requests.start(), await requests.start()
     await requests.finish(0, first)
-    await asyncio.sleep(IDLE * 3)
-    assert gc.get_threshold()[0] == heap.BUSY_YOUNG
-    assert young_collections == []
+    assert await past_idle() == BUSY and young_collections == []
     await requests.finish(1, second)
-    await asyncio.sleep(IDLE * 3)
-    assert gc.get_threshold() == heap.THRESHOLDS
+    assert await past_idle() == heap.THRESHOLDS and young_collections
 
 
 @pytest.mark.usefixtures("thresholds")
@@ -171,13 +176,9 @@ async def test_a_request_arriving_before_the_process_is_idle_keeps_them_deferred
     await requests.finish(0, first)
     await asyncio.sleep(IDLE / 4)  # the next page's request, soon after the last answer
     second = await requests.start()
-    await asyncio.sleep(IDLE * 3)
-    assert gc.get_threshold()[0] == heap.BUSY_YOUNG
-    assert young_collections == []
+    assert await past_idle() == BUSY and young_collections == []
     await requests.finish(1, second)
-    await asyncio.sleep(IDLE * 3)
-    assert gc.get_threshold() == heap.THRESHOLDS
-    assert young_collections
+    assert await past_idle() == heap.THRESHOLDS and young_collections
 
 
 @pytest.mark.usefixtures("thresholds")
