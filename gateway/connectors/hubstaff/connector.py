@@ -197,15 +197,15 @@ class HubstaffConnector:
             + _side_loads(query.fields)
         )
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
-        reach = None
-        if query.limit is not None:
-            reach = self._reach(query.floor)
+        reach, recalled = None, None
+        if query.limit is not None:  # only growing windows use (and so keep) a recollection
+            reach, recalled = self._reach(query.floor), self._reached.get(query)
             if query.floor is not None:
                 # Kept as the question alone: its cuts and floor (equal either way) would hold
                 # the listing's merge, and every entry buffered in it, for minutes.
                 question = replace(query, cuts=None, floor=None)
                 query.floor.on_settled(partial(self._remember, question))
-        batches = _plan(span, ceil_slot(days_end), reach=reach, recalled=self._reached.get(query))
+        batches = _plan(span, ceil_slot(days_end), reach=reach, recalled=recalled)
         async for entry in self._entries(span, batches, filters, query.cuts):
             yield entry
 
