@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -18,6 +19,17 @@ from gateway.filters import entry_key
 from gateway.models import Client, Kind, Project, Reference, TimeEntry
 from gateway.references import ReferenceStore
 from gateway.service import SourceRuntime
+
+
+def weekday_ago(n: int) -> date:
+    """The ``n``-th weekday before today (UTC), read when called. The demo vendors seed their
+    members' time on weekdays (Clockify and Hub Planner only then, Hubstaff's members a weekend
+    day one time in fourteen): a test that needs entries on a day asks a weekday for them."""
+    day = datetime.now(UTC).date()
+    while n:
+        day -= timedelta(days=1)
+        n -= day.weekday() < 5
+    return day
 
 
 def free_port() -> int:

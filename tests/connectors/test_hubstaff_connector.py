@@ -35,7 +35,7 @@ from gateway.models import Kind, Project, Reference, TimeEntry, User
 from gateway.settings import settings_from_dict
 from gateway.simulators.hubstaff import create_app, demo_source
 from gateway.simulators.kit import ManualClock, SimulatorConfig
-from tests.conftest import app_client, gql, read_with_cuts
+from tests.conftest import app_client, gql, read_with_cuts, weekday_ago
 
 ACTIVITIES = "GET /v2/organizations/{organization_id}/activities"
 TOKENS = "POST /access_tokens"
@@ -85,15 +85,6 @@ def today() -> date:
 def days_ago(n: int) -> date:
     return today() - timedelta(days=n)
 
-
-def weekday_ago(n: int) -> date:
-    """The ``n``-th weekday before today: the seed's members work a weekend day one time in
-    fourteen, so a weekend day may hold no session at all."""
-    day = today()
-    while n:
-        day -= timedelta(days=1)
-        n -= day.weekday() < 5
-    return day
 
 
 @pytest.fixture(scope="module")

@@ -29,7 +29,7 @@ from gateway.demo import demo_vendors
 from gateway.logs import JsonFormatter
 from gateway.settings import Settings, settings_from_dict
 from gateway.simulators.kit import SimulatorConfig, SimulatorTransport, state_of
-from tests.conftest import app_client
+from tests.conftest import app_client, weekday_ago
 
 # Token vendors refresh on a 401 and resend; API-key vendors report the key as rejected.
 OAUTH = {"hubstaff", "hustle"}
@@ -110,17 +110,9 @@ def clean(world: World) -> Iterator[World]:
     world.clear()
 
 
-def window(days: int) -> dict[str, str]:
-    today = date.today()
-    return {"from": (today - timedelta(days=days - 1)).isoformat(), "to": today.isoformat()}
-
-
-def worked(days: int) -> dict[str, str]:
-    """``days`` days ending on the last weekday before today: some demo vendors seed working
-    days only (a weekend's range has none of their entries), and today's may not have begun."""
-    last = date.today() - timedelta(days=1)
-    while last.weekday() >= 5:
-        last -= timedelta(days=1)
+def window(days: int, last: date | None = None) -> dict[str, str]:
+    """``days`` days ending on ``last`` (today by default)."""
+    last = last or date.today()
     return {"from": (last - timedelta(days=days - 1)).isoformat(), "to": last.isoformat()}
 
 
@@ -129,12 +121,12 @@ async def ask(
     sources: list[str] | None = None,
     *,
     days: int = 7,
-    span: dict[str, str] | None = None,
+    last: date | None = None,
 ) -> dict[str, Any]:
-    """The query over the last ``days`` days, or over ``span`` (``from`` and ``to``)."""
+    """The query over ``days`` days ending on ``last`` (today by default)."""
     response = await client.post(
         "/graphql",
-        json={"query": QUERY, "variables": {"sources": sources, **(span or window(days))}},
+        json={"query": QUERY, "variables": {"sources": sources, **window(days, last)}},
     )
     assert response.status_code == 200, response.text  # never a 500, whatever the vendor did
     body: dict[str, Any] = response.json()
@@ -271,7 +263,8 @@ async def test_dead_vendor_costs_no_latency_once_its_breaker_is_open(clean: Worl
 
 async def test_random_5xx_never_yield_a_silently_incomplete_answer(clean: World) -> None:
     async with app_client(clean.settings(reference_ttl=300), clean.transports()) as client:
-        truth = await ask(client, span=worked(2))
+        # Two days ending on the last weekday: the entries of every source, any day of the week.
+        truth = await ask(client, days=2, last=weekday_ago(1))
         assert "errors" not in truth
         expected = {
             field: {
@@ -296,7 +289,7 @@ async def test_random_5xx_never_yield_a_silently_incomplete_answer(clean: World)
             )
         complete = flagged = 0
         for _ in range(200):
-            body = await ask(client, span=worked(2))
+            body = await ask(client, days=2, last=weekday_ago(1))
             errors = {(e["path"][0], e["extensions"]["source"]) for e in body.get("errors", [])}
             for field in FIELDS:
                 for result in body["data"][field]["sourceResults"]:
