@@ -30,6 +30,7 @@ from typing import Any, Generic, TypeVar
 
 import orjson
 
+from gateway import heap
 from gateway.connectors.base import Cuts, Order
 from gateway.errors import UpstreamError, UserInputError, unreadable
 
@@ -140,6 +141,13 @@ class Merge(Generic[T]):
         return all(s.outcome.complete for s in self.streams)
 
     async def page(self, limit: int) -> Listing[T]:
+        # The groups used up so far hold the entries of the pages before, answered by now:
+        # freed when the process is idle, not while this page is read (the month's page 1:
+        # ~110,000 memory blocks).
+        if spent := [h.spent for h in self._heads if h.spent]:
+            heap.release_when_idle(spent)
+            for head in self._heads:
+                head.spent = []
         items: list[T] = []
         keys: list[SortKey] = []
         self._limit, self._taken = limit, items
@@ -280,6 +288,7 @@ class _Head(Generic[T]):
         "pos",
         "pull",
         "source",
+        "spent",
         "stream",
     )
 
@@ -305,6 +314,7 @@ class _Head(Generic[T]):
         self.ended = False  # the stream has no group left (``ahead`` may still hold some)
         # The one read of the stream in flight: a generator is read by one task at a time.
         self.pull: asyncio.Task[None] | None = None
+        self.spent: list[list[tuple[SortKey, T]]] = []  # groups used up (``Merge.page``)
 
     @property
     def wants_more(self) -> bool:
@@ -356,6 +366,8 @@ class _Head(Generic[T]):
     def _next_group(self) -> None:
         """Move on to the next group read (or find the stream ended), flagging the failure
         that ended the stream after it, if one did."""
+        if self.group:
+            self.spent.append(self.group)
         if self.ahead:
             group, failure, self.followed, self.frontier = self.ahead.popleft()
             self.ahead_items -= len(group)

@@ -5,20 +5,34 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
+import pytest
 import uvicorn
 from starlette.types import ASGIApp
 
+from gateway import heap
 from gateway.connectors.base import Cuts, SourceConfig
 from gateway.filters import entry_key
 from gateway.models import Client, Kind, Project, Reference, TimeEntry
 from gateway.references import ReferenceStore
 from gateway.service import SourceRuntime
+
+
+@pytest.fixture
+def parked(monkeypatch: pytest.MonkeyPatch) -> Iterator[deque[object]]:
+    """What ``heap.release_when_idle`` keeps, as if a request were in flight in a serving
+    process (``heap.IdleCollections``); emptied after the test."""
+    kept: deque[object] = deque(maxlen=heap.PARKED_MAX)
+    monkeypatch.setattr(heap, "_parked", kept)
+    monkeypatch.setattr(heap, "_parking", True)
+    yield kept
+    kept.clear()
 
 
 def weekday_ago(n: int) -> date:

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 import time
+import weakref
+from collections import deque
 from collections.abc import Iterator
 
 import pytest
@@ -191,3 +193,42 @@ async def test_lifespan_and_other_scopes_are_not_requests() -> None:
     await heap.IdleCollections(app, idle_delay=IDLE)({"type": "lifespan"}, _receive, _send)
     assert seen == [heap.THRESHOLDS]
     assert gc.get_threshold() == heap.THRESHOLDS
+
+
+# What a request is done with, freed when the process is idle (heap.release_when_idle).
+
+
+class Held:
+    """Something a request is done with (weakly referenceable, so its freeing is seen)."""
+
+
+@pytest.mark.usefixtures("thresholds")
+async def test_what_a_request_is_done_with_is_freed_once_the_process_is_idle() -> None:
+    requests = Requests()
+    task = await requests.start()
+    value = Held()
+    alive = weakref.ref(value)
+    heap.release_when_idle(value)
+    del value
+    await requests.finish(0, task)
+    assert alive() is not None  # not freed while the request ran, nor as it answered
+    await past_idle()
+    assert alive() is None
+
+
+def test_outside_a_serving_request_nothing_is_kept() -> None:
+    value = Held()
+    alive = weakref.ref(value)
+    heap.release_when_idle(value)
+    del value
+    assert alive() is None
+
+
+def test_a_process_never_idle_keeps_only_the_last_few(parked: deque[object]) -> None:
+    values = [Held() for _ in range(heap.PARKED_MAX + 1)]
+    alive = [weakref.ref(v) for v in values]
+    for value in values:
+        heap.release_when_idle(value)
+    del values, value
+    assert alive[0]() is None  # freed as the one after the last it keeps was parked
+    assert all(a() is not None for a in alive[1:])

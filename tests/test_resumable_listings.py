@@ -4,6 +4,7 @@ pages as re-reading from the cursor, one upstream pass over the range."""
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -276,3 +277,20 @@ async def test_sources_hear_where_a_listings_first_page_ended_and_only_that_page
     assert heard == [first.items[-1]]  # a page after a cursor, read afresh: nothing either
     await gw.time_entries(TimeEntryFilter(date_from=TODAY), first=5, after=None, order=Order.DESC)
     assert heard[1:] == [None]  # a first page with nothing in it ended on no entry
+
+
+async def test_what_the_pages_read_is_left_to_be_freed_when_the_process_is_idle(
+    parked: deque[object],
+) -> None:
+    gw = gateway(Fake("a"), Fake("b"))
+    first = await gw.time_entries(RANGE, first=10, after=None, order=Order.DESC)
+    assert not parked  # the listing goes on: it is kept, not done with
+    after = encode_cursor(first.keys[-1])
+    last = await gw.time_entries(RANGE, first=1000, after=after, order=Order.DESC)
+    assert not last.has_next
+    # As the next page starts, the groups the first page used up (its entries, answered by
+    # then); once the last page is read, the whole merge.
+    spent = [heads for heads in parked if isinstance(heads, list)]  # each head's used groups
+    used = {id(e) for heads in spent for groups in heads for group in groups for _, e in group}
+    assert used and used <= set(map(id, first.items))
+    assert [type(p) for p in parked if not isinstance(p, list)] == [Merge]

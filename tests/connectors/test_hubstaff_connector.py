@@ -7,7 +7,7 @@ import json
 import logging
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -262,6 +262,19 @@ class InFlight:
             await self.app(scope, receive, send)
         finally:
             self.now -= counted
+
+
+async def test_a_listing_leaves_its_decoded_activities_to_be_freed_when_idle(
+    hub: tuple[HubstaffConnector, Any], parked: deque[object]
+) -> None:
+    connector, _ = hub
+    found = await entries(connector, weekday_ago(2), weekday_ago(1))
+    assert found
+    # Each batch of windows parks its activities once its entries are made: they would
+    # otherwise be freed as the listing ends, inside the answer of its last page.
+    batches = [p for p in parked if isinstance(p, tuple)]
+    activities = [a for batch in batches for a in batch[1]]
+    assert activities and all("user_id" in a and "time_slot" in a for a in activities)
 
 
 async def test_a_30_day_query_fetches_its_5_windows_concurrently(tmp_path: Path) -> None:

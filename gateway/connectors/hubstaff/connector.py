@@ -51,7 +51,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from cachetools import TTLCache
 
-from gateway import errors
+from gateway import errors, heap
 from gateway.connectors.base import (
     Capabilities,
     ConnectorContext,
@@ -277,6 +277,9 @@ class HubstaffConnector:
             entries = [(by_start(s), mapping.time_entry(self.source, s, spans)) for s in ready]
             entries += [e for p in parts for e in p.entries] if seen is not None else []
             entries.sort(key=itemgetter(0), reverse=True)
+            # The batch's decoded activities are done with: a month's are ~300,000 memory
+            # blocks, freed when this generator ends, inside a page's answer, unless parked.
+            heap.release_when_idle((parts, activities, whole, followed, spans))
             # Every session still to come starts at or before the batch's oldest edge, and each
             # of these after it (``split_at``): the merge may take them once the last is read,
             # and the other sources' entries down to that edge.
