@@ -50,8 +50,8 @@ BUSY_YOUNG = 300_000
 # page within milliseconds of the last (the bench's month: ~5 ms), and that page's entries are
 # the ones a collection would walk.
 IDLE_DELAY = 0.05
-# What ``release_when_idle`` keeps at most: a process that is never idle frees the oldest when
-# it parks one more, so it holds at most this many finished listings' worth beyond its work.
+# What ``release_when_idle`` keeps at most: a process that is never idle frees the oldest as it
+# parks one more (paying for that freeing inside a request, as it would have without parking).
 PARKED_MAX = 8
 
 _parked: deque[object] = deque(maxlen=PARKED_MAX)

@@ -29,6 +29,7 @@ from gateway.connectors.base import (
 )
 from gateway.connectors.hubstaff import CONFIG, HubstaffConnector, create_connector
 from gateway.connectors.hubstaff import connector as hubstaff_connector
+from gateway.connectors.hubstaff.windows import windows
 from gateway.errors import NotSupported, UpstreamAuthError, UpstreamRateLimited, UserInputError
 from gateway.filters import entry_frontier
 from gateway.models import Kind, Project, Reference, TimeEntry, User
@@ -450,7 +451,7 @@ async def test_a_month_to_today_is_cut_on_whole_days_with_the_same_sessions(
     asked = [dict(q) for q in (await activity_queries(app))[before:] if "page_start_id" not in dict(q)]
     starts = sorted({q["time_slot[start]"] for q in asked if "user_ids[]" not in q})
     assert starts == [f"{days_ago(29)}T00:00:00Z"] + [f"{days_ago(n)}T00:00:00Z" for n in (27, 20, 13, 6)]
-    monkeypatch.setattr(hubstaff_connector, "_whole_days", lambda span, _: hubstaff_connector.windows(span, timedelta(days=7)))
+    monkeypatch.setattr(hubstaff_connector, "_whole_days", lambda span, _: windows(span, timedelta(days=7)))
     from_the_clock = await entries(connector, days_ago(29), today())
     assert len(by_day) > 1000 and by_day == from_the_clock
 

@@ -90,7 +90,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         package = simulators.load(vendor)
         # Vendors' own limits (Toggl's 1 req/s, Hub Planner's 2 req/s) would make the matrix
         # minutes long; pacing is covered by the connector tests.
-        options = {"quota_per_hour": 1_000_000} if vendor == "toggl" else {}
+        options: dict[str, object] = {"quota_per_hour": 1_000_000} if vendor == "toggl" else {}
         app = package.create_app(
             SimulatorConfig(seed=42, rate_limit=(10_000, 1.0), options=options)
         )
@@ -134,7 +134,10 @@ async def ask(
 
 
 def result_of(body: dict[str, Any], field: str, source: str) -> dict[str, Any]:
-    [result] = [r for r in body["data"][field]["sourceResults"] if r["source"] == source]
+    found: list[dict[str, Any]] = [
+        r for r in body["data"][field]["sourceResults"] if r["source"] == source
+    ]
+    [result] = found
     return result
 
 
