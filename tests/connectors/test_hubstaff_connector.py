@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from gateway.connectors import registry
+from gateway.connectors import paging, registry
 from gateway.connectors.base import (
     ConnectorContext,
     Cuts,
@@ -27,7 +27,7 @@ from gateway.connectors.base import (
     TimeEntryDraft,
     TimeEntryQuery,
 )
-from gateway.connectors.hubstaff import CONFIG, HubstaffConnector, create_connector
+from gateway.connectors.hubstaff import CONFIG, HubstaffConnector, create_connector, mapping
 from gateway.connectors.hubstaff import connector as hubstaff_connector
 from gateway.connectors.hubstaff.windows import windows
 from gateway.errors import NotSupported, UpstreamAuthError, UpstreamRateLimited, UserInputError
@@ -263,6 +263,61 @@ class InFlight:
             await self.app(scope, receive, send)
         finally:
             self.now -= counted
+
+
+async def test_each_next_page_is_asked_for_before_the_page_before_is_chained(
+    hub: tuple[HubstaffConnector, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window's next request goes out from its own task as its page arrives; chaining the
+    # page (~2 ms) waits for a callback, so other windows' pages do not wait behind it.
+    connector, _ = hub
+    events: list[tuple[str, int]] = []
+    kept: list[list[Any]] = []  # alive, so that no two pages share an id()
+    real_pages, real_feed = paging.iterate_pages, mapping.WindowChain.feed
+
+    def pages(*args: Any, **kwargs: Any) -> AsyncIterator[list[Any]]:
+        async def recorded() -> AsyncIterator[list[Any]]:
+            async for page in real_pages(*args, **kwargs):
+                kept.append(page)
+                yield page
+                events.append(("asked on", id(page)))  # the caller wants the next page
+
+        return recorded()
+
+    def feed(chain: mapping.WindowChain, page: list[Any]) -> None:
+        events.append(("chained", id(page)))
+        real_feed(chain, page)
+
+    monkeypatch.setattr(hubstaff_connector, "iterate_pages", pages)
+    monkeypatch.setattr(mapping.WindowChain, "feed", feed)
+    found = await entries(connector, days_ago(20), days_ago(1))
+    chained = [page for what, page in events if what == "chained"]
+    assert found and len(chained) > 5  # three windows, and more than one page in some
+    assert all(events.index(("asked on", p)) < events.index(("chained", p)) for p in chained)
+
+
+async def test_a_page_that_fails_to_be_chained_fails_the_listing_as_it_did(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chained in a callback (here while the next page is in flight: the vendor takes 5 ms), a
+    # failure is raised in the window's task all the same, never dropped with its page, which
+    # would leave that page's sessions out.
+    app = simulator(latency_ms=5)
+    connector = connect(app, tmp_path)
+    real_feed, fed = mapping.WindowChain.feed, []
+
+    def feed(chain: mapping.WindowChain, page: list[Any]) -> None:
+        fed.append(page)
+        if len(fed) == 1:  # the first page only: every later one is chained
+            raise RuntimeError("a bug in chaining")
+        real_feed(chain, page)
+
+    monkeypatch.setattr(mapping.WindowChain, "feed", feed)
+    try:
+        with pytest.raises(RuntimeError, match="a bug in chaining"):
+            await entries(connector, days_ago(20), days_ago(1))
+    finally:
+        await connector.aclose()
 
 
 async def test_a_listing_leaves_its_decoded_activities_to_be_freed_when_idle(
