@@ -87,7 +87,6 @@ def days_ago(n: int) -> date:
     return today() - timedelta(days=n)
 
 
-
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
     """One simulator (seeding one costs ~0.6 s) and one token store for the read-mostly tests:
