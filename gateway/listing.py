@@ -141,13 +141,7 @@ class Merge(Generic[T]):
         return all(s.outcome.complete for s in self.streams)
 
     async def page(self, limit: int) -> Listing[T]:
-        # The groups used up so far hold the entries of the pages before, answered by now:
-        # freed when the process is idle, not while this page is read (the month's page 1:
-        # ~110,000 memory blocks).
-        if spent := [h.spent for h in self._heads if h.spent]:
-            heap.release_when_idle(spent)
-            for head in self._heads:
-                head.spent = []
+        self._park_spent()  # used up while resuming (``resume`` skips what a cursor passed)
         items: list[T] = []
         keys: list[SortKey] = []
         self._limit, self._taken = limit, items
@@ -157,6 +151,7 @@ class Merge(Generic[T]):
                 # ``has_next`` is answered by what the streams hold or have seen: refilling
                 # would read a used-up stream's next group whole (for a sorted source, its
                 # next date; for Hubstaff, maybe its next window) only to say "yes".
+                self._park_spent()
                 return Listing(items, keys, True, [s.outcome for s in self.streams])
             # Only a stream whose buffered group is used up is read on; all of those at once.
             # One with a group read already (or nothing left) moves on to it here: no task and
@@ -175,7 +170,19 @@ class Merge(Generic[T]):
                 live[0].take(limit - len(items), items, keys)
                 continue
             self._take_merged(live, waiting, limit - len(items), items, keys)
+        self._park_spent()
         return Listing(items, keys, bool(live), [s.outcome for s in self.streams])
+
+    def _park_spent(self) -> None:
+        """Hand the groups used up so far to ``heap.release_when_idle``. Their entries are on
+        this page or the ones before it, which are answered with their own references: the
+        groups are freed when the process is idle, not while a later page is read (the
+        month's page 1: ~110,000 memory blocks), and a merge kept for a next page that never
+        comes does not hold them until it expires."""
+        if spent := [h.spent for h in self._heads if h.spent]:
+            heap.release_when_idle(spent)
+            for head in self._heads:
+                head.spent = []
 
     def _needed(self, wanting: list[_Head[T]]) -> list[_Head[T]]:
         """``wanting`` without the streams that need no read yet: those whose frontier (every

@@ -284,13 +284,24 @@ async def test_what_the_pages_read_is_left_to_be_freed_when_the_process_is_idle(
 ) -> None:
     gw = gateway(Fake("a"), Fake("b"))
     first = await gw.time_entries(RANGE, first=10, after=None, order=Order.DESC)
-    assert not parked  # the listing goes on: it is kept, not done with
+    # The listing goes on, so its merge is kept; but the groups the page used up are done
+    # with (their entries are the page's own): left to be freed once the process is idle.
+    assert not any(isinstance(p, Merge) for p in parked)
+    used = _used(parked)
+    assert used and used <= set(map(id, first.items))
+    parked.clear()
     after = encode_cursor(first.keys[-1])
     last = await gw.time_entries(RANGE, first=1000, after=after, order=Order.DESC)
     assert not last.has_next
-    # As the next page starts, the groups the first page used up (its entries, answered by
-    # then); once the last page is read, the whole merge.
-    spent = [heads for heads in parked if isinstance(heads, list)]  # each head's used groups
-    used = {id(e) for heads in spent for groups in heads for group in groups for _, e in group}
-    assert used and used <= set(map(id, first.items))
+    # Once the last page is read: the groups it used up (one may have begun on page 1),
+    # and the whole merge.
+    used, read = _used(parked), set(map(id, last.items))
+    assert used & read and used <= read | set(map(id, first.items))
     assert [type(p) for p in parked if not isinstance(p, list)] == [Merge]
+
+
+def _used(parked: deque[object]) -> set[int]:
+    """The ids of the entries in the used-up groups ``parked`` holds (each park: a list of
+    each head's groups)."""
+    spent = [heads for heads in parked if isinstance(heads, list)]
+    return {id(e) for heads in spent for groups in heads for group in groups for _, e in group}
