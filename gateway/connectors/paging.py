@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 from typing import Any
 
+import httpx
+
 from gateway.errors import UpstreamBadResponse
 from gateway.http.upstream import Upstream, UpstreamResponse
-from gateway.pagination import Page, PageRequest, PaginationError, Paginator, paginate
+from gateway.pagination import (
+    DEFAULT_MAX_PAGES,
+    Page,
+    PageRequest,
+    PaginationError,
+    Paginator,
+    PeeksNext,
+    admit,
+    paginate,
+)
 
 Extract = Callable[[Any], list[Any]]
 
@@ -26,20 +39,31 @@ def items_at(key: str) -> Extract:
 
 
 async def fetch_page(upstream: Upstream, request: PageRequest, extract: Extract) -> Page:
-    response: UpstreamResponse = await upstream.request(
+    response = await _ask(upstream, request, expect_json=True)
+    return _page(upstream, request, response.body, response.headers, extract)
+
+
+async def _ask(upstream: Upstream, request: PageRequest, *, expect_json: bool) -> UpstreamResponse:
+    return await upstream.request(
         request.method,
         request.url,
         params=list(request.params) or None,
         json=request.json,
         idempotent=True,
+        expect_json=expect_json,
     )
+
+
+def _page(
+    upstream: Upstream, request: PageRequest, body: Any, headers: httpx.Headers, extract: Extract
+) -> Page:
     try:
-        items = extract(response.body)
+        items = extract(body)
     except (TypeError, KeyError, AttributeError) as exc:
         raise UpstreamBadResponse(
             upstream.source, f"source {upstream.source!r} answered a page of an unexpected shape"
         ) from exc
-    return Page(request=request, items=items, body=response.body, headers=response.headers)
+    return Page(request=request, items=items, body=body, headers=headers)
 
 
 async def iterate_items(
@@ -60,6 +84,91 @@ async def collect_items(
     async for items in iterate_pages(upstream, first, paginator, extract, eager=True):
         found += items
     return found
+
+
+async def read_pages(
+    upstream: Upstream,
+    first: PageRequest,
+    paginator: PeeksNext,
+    extract: Extract,
+    read: Callable[[list[Any]], None],
+    *,
+    max_pages: int = DEFAULT_MAX_PAGES,
+) -> list[Any]:
+    """Every item of every page, in order, as one list; each page's items are also handed to
+    ``read`` as the page is decoded, in page order.
+
+    The next page is asked for before this one is decoded: the paginator reads it off the raw
+    body (``peek``), this task sends it at once, and the page is decoded, extracted and read
+    in a callback after that. Decoding a 500-activity Hubstaff page takes ~1 ms here, and a
+    month's windows answer together: asked for after decoding, a window's next request also
+    waited for the windows decoded before it. Each guess is checked against the decoded
+    page's ``next_request`` before its answer is used: a wrong one's answer is dropped and
+    the page the body does name is asked for (one call more, only for a body that misleads
+    the peek). Where the body names nothing to peek at, the page is decoded first.
+
+    A page that fails to decode, extract or be read fails the walk, in this task, once the
+    request in flight has answered. Repeated pages and more than ``max_pages`` are refused as
+    :func:`gateway.pagination.paginate` refuses them.
+    """
+    loop = asyncio.get_running_loop()
+    seen: set[PageRequest] = set()
+    named: dict[PageRequest, PageRequest | None] = {}  # what each decoded page names next
+    unread: deque[tuple[PageRequest, UpstreamResponse]] = deque()  # answered, in order
+    failed: list[Exception] = []
+    found: list[Any] = []
+
+    def read_next() -> None:
+        if unread and not failed:
+            request, response = unread.popleft()
+            try:
+                raw: bytes = response.body
+                page = _page(upstream, request, upstream.decode(raw), response.headers, extract)
+                named[request] = paginator.next_request(page)
+                found.extend(page.items)
+                read(page.items)
+            except Exception as exc:  # raised below, in the walk's task
+                failed.append(exc)
+
+    def read_all() -> None:
+        while unread and not failed:
+            read_next()
+        if failed:
+            raise failed[0]
+
+    async def ask(request: PageRequest) -> UpstreamResponse:
+        try:
+            admit(seen, [request], max_pages)
+        except PaginationError as exc:
+            raise UpstreamBadResponse(
+                upstream.source, f"source {upstream.source!r} paginated inconsistently: {exc}"
+            ) from exc
+        return await _ask(upstream, request, expect_json=False)
+
+    request, response = first, await ask(first)
+    try:
+        while True:
+            unread.append((request, response))
+            ahead = paginator.peek(request, response.body)
+            if ahead in seen or len(seen) >= max_pages:
+                ahead = None  # a guess the walk would refuse: only the decoded page can say
+            if ahead is None:
+                read_all()
+                ahead = named[request]
+                if ahead is None:
+                    return found
+            else:
+                loop.call_soon(read_next)  # once the next request is on its way
+            answer = await ask(ahead)
+            read_all()  # every page before it is read by now (or here)
+            if named[request] != ahead:  # the peek was wrong: this is not the page named
+                ahead = named[request]
+                if ahead is None:
+                    return found
+                answer = await ask(ahead)
+            request, response = ahead, answer
+    finally:
+        unread.clear()  # a failed or abandoned walk: its callbacks find nothing to do
 
 
 async def iterate_pages(

@@ -6,21 +6,27 @@ loop detection, so no vendor re-implements them (singer-sdk's design).
 """
 
 from gateway.pagination.base import (
+    DEFAULT_MAX_PAGES,
     Page,
     PageRequest,
     PaginationError,
     Paginator,
+    PeeksNext,
+    admit,
     paginate,
 )
 from gateway.pagination.link_next import LinkNextPaginator
 from gateway.pagination.page_number import PageNumberPaginator
 
 __all__ = [
+    "DEFAULT_MAX_PAGES",
     "LinkNextPaginator",
     "Page",
     "PageNumberPaginator",
     "PageRequest",
     "PaginationError",
     "Paginator",
+    "PeeksNext",
+    "admit",
     "paginate",
 ]

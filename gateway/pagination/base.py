@@ -72,6 +72,20 @@ class KnowsRemaining(Protocol):
         page with ``next_request``)."""
 
 
+@runtime_checkable
+class PeeksNext(Protocol):
+    """An optional capability of a paginator: the next request read off a page's raw body,
+    before it is decoded, so that it can be on its way while the page is decoded
+    (:func:`gateway.connectors.paging.read_pages`). A guess, checked against
+    ``next_request`` once the page is decoded."""
+
+    def next_request(self, page: Page) -> PageRequest | None: ...
+
+    def peek(self, request: PageRequest, raw: bytes) -> PageRequest | None:
+        """The request the raw body of the page ``request`` answered names next; ``None``
+        when it names none that can be read without decoding it."""
+
+
 class PaginationError(Exception):
     """The vendor's pagination misbehaved (a repeated page, no end in sight)."""
 
@@ -101,13 +115,13 @@ async def paginate(
     returning the same cursor forever) or for more than ``max_pages`` pages.
     """
     seen: set[PageRequest] = set()
-    _admit(seen, [first], max_pages)
+    admit(seen, [first], max_pages)
     page = await fetch(first)
     rest = paginator.remaining(page) if isinstance(paginator, KnowsRemaining) else None
     if rest:
         yield page
         # Refused up front: a total beyond the cap is not worth fetching the first pages of.
-        _admit(seen, rest, max_pages)
+        admit(seen, rest, max_pages)
         ahead = _Ahead(fetch, rest)
         try:
             for _ in rest:
@@ -125,7 +139,7 @@ async def paginate(
         # grew meanwhile (its full last page reports a bigger one): go on page by page from
         # there so no item is lost.
         assert request is not None  # ``rest`` is not empty: the loop ran, and did not return
-        _admit(seen, [request], max_pages)
+        admit(seen, [request], max_pages)
         page = await fetch(request)
     # ``page`` is fetched and not yet handed back; from here on, one request at a time.
     upcoming: asyncio.Future[Page] | None = None
@@ -136,7 +150,7 @@ async def paginate(
                 yield page
                 return
             try:
-                _admit(seen, [request], max_pages)
+                admit(seen, [request], max_pages)
             except PaginationError:
                 yield page  # refused is the page it names, not this one
                 raise
@@ -156,8 +170,9 @@ async def paginate(
             await asyncio.gather(upcoming, return_exceptions=True)
 
 
-def _admit(seen: set[PageRequest], requests: list[PageRequest], max_pages: int) -> None:
-    """Record ``requests`` as fetched, refusing a page already fetched or one past the cap."""
+def admit(seen: set[PageRequest], requests: list[PageRequest], max_pages: int) -> None:
+    """Record ``requests`` as fetched, refusing a page already fetched or one past the cap
+    (``PaginationError``): every loop over pages checks its requests with this."""
     fresh = set(requests)
     if len(fresh) < len(requests) or not seen.isdisjoint(fresh):
         raise PaginationError("the vendor pointed back to a page it already returned")

@@ -8,9 +8,13 @@ us going; a start id handed back twice is caught by the shared loop as a repeate
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gateway.pagination.base import Page, PageRequest
+
+# What may follow the key up to the id: JSON's whitespace and colon; the id is an integer.
+_ID_AFTER_KEY = re.compile(rb"[ \t\r\n]*:[ \t\r\n]*(\d{1,30})")
 
 
 @dataclass(slots=True)
@@ -26,3 +30,20 @@ class StartIdPaginator:
         if next_id is None or isinstance(next_id, bool) or not page.items:
             return None
         return page.request.with_params(**{self.start_param: int(next_id)})
+
+    def peek(self, request: PageRequest, raw: bytes) -> PageRequest | None:
+        """The next request as the undecoded body names it, or ``None`` if it names none this
+        way (the last page, or a body that must be decoded to tell).
+
+        Read from the end, where Hubstaff puts the envelope. The key with its quotes can be no
+        string's content (a string's own quotes are escaped), but it could be an item's key,
+        so this is a guess: :func:`gateway.connectors.paging.read_pages` checks it against
+        :meth:`next_request` once the page is decoded."""
+        key = b'"%s"' % self.next_key.encode()
+        at = raw.rfind(key)
+        if at < 0:
+            return None
+        found = _ID_AFTER_KEY.match(raw, at + len(key))
+        if found is None:
+            return None
+        return request.with_params(**{self.start_param: int(found.group(1))})

@@ -15,6 +15,7 @@ from gateway.pagination import (
     PaginationError,
     paginate,
 )
+from gateway.pagination.start_id import StartIdPaginator
 
 
 def page(request: PageRequest, body: Any, items: list[Any] | None = None) -> Page:
@@ -77,3 +78,20 @@ async def test_the_loop_caps_pages() -> None:
 
     with pytest.raises(PaginationError, match="more than 5 pages"):
         [p async for p in paginate(fetch, PageRequest("t"), PageNumberPaginator(), max_pages=5)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(b'{"a":[{"id":1}],"pagination":{"next_page_start_id":98}}', 98, id="end"),
+        pytest.param(b'{"pagination": {"next_page_start_id" :\n 98}, "a": []}', 98, id="spaced"),
+        pytest.param(b'{"a":[{"id":1}],"pagination":{}}', None, id="last"),
+        pytest.param(b'{"pagination":{"next_page_start_id":"98"}}', None, id="a string"),
+        pytest.param(b'{"pagination":{"next_page_start_id":null}}', None, id="null"),
+        pytest.param(b'{"a":["\\"next_page_start_id\\": 5"]}', None, id="in a string"),
+    ],
+)
+def test_start_id_peek_reads_the_next_id_off_the_raw_body(raw: bytes, expected: int | None) -> None:
+    first = PageRequest("/activities", (("page_limit", "500"),))
+    guess = StartIdPaginator().peek(first, raw)
+    assert guess == (None if expected is None else first.with_params(page_start_id=expected))
