@@ -37,6 +37,9 @@ from gateway.errors import UpstreamError, UserInputError, unreadable
 log = logging.getLogger("hourglass.listing")
 T = TypeVar("T")
 SortKey = tuple[Any, ...]
+# Work on a merge's items as they are read, before any page takes them (``Merge``).
+Prepare = Callable[[list[T]], None]
+
 # A sorted group of a source's (key, item) pairs, with the failure that ended the source
 # after it, if one did, whether an item is known to follow it, and the key every later item
 # of the source comes after, if the source said so (``_ordered``).
@@ -59,6 +62,8 @@ class Listing(Generic[T]):
     keys: list[SortKey]
     has_next: bool
     outcomes: list[SourceOutcome] = field(default_factory=list)
+    # What prepared the items as the merge read them (``Merge``'s ``prepare``), if anything.
+    prepared_by: Prepare[T] | None = None
 
 
 def encode_cursor(key: SortKey) -> str:
@@ -116,9 +121,13 @@ class Merge(Generic[T]):
     ``has_next``, is only looked at. So a later ``page`` (after ``resume``) returns what a
     fresh merge from the first page's end cursor would, without reading upstream again.
     ``aclose`` ends every stream (and so its pagination); a merge not paged on must be closed.
+
+    ``prepare`` is called with each group of items as it is read, while the merge may still
+    be waiting on a slower stream (the GraphQL layer renders them ahead: ``RenderAhead``). A
+    failure there is logged and costs nothing else.
     """
 
-    __slots__ = ("_heads", "_limit", "_reverse", "_taken", "streams")
+    __slots__ = ("_heads", "_limit", "_reverse", "_taken", "prepare", "streams")
 
     def __init__(
         self,
@@ -127,10 +136,12 @@ class Merge(Generic[T]):
         key: Callable[[T], SortKey],
         order: Order,
         keep: Callable[[T], bool],
+        prepare: Prepare[T] | None = None,
     ) -> None:
         self.streams = list(streams)
+        self.prepare = prepare
         self._reverse = order is Order.DESC
-        self._heads = [_Head(s, key, self._reverse, keep) for s in self.streams]
+        self._heads = [_Head(s, key, self._reverse, keep, prepare) for s in self.streams]
         # The page being read (``floor``): its size and what it has taken so far.
         self._limit = 0
         self._taken: list[T] = []
@@ -152,7 +163,7 @@ class Merge(Generic[T]):
                 # would read a used-up stream's next group whole (for a sorted source, its
                 # next date; for Hubstaff, maybe its next window) only to say "yes".
                 self._park_spent()
-                return Listing(items, keys, True, [s.outcome for s in self.streams])
+                return self._listing(items, keys, True)
             # Only a stream whose buffered group is used up is read on; all of those at once.
             # One with a group read already (or nothing left) moves on to it here: no task and
             # no pass of the event loop per group.
@@ -171,7 +182,11 @@ class Merge(Generic[T]):
                 continue
             self._take_merged(live, waiting, limit - len(items), items, keys)
         self._park_spent()
-        return Listing(items, keys, bool(live), [s.outcome for s in self.streams])
+        return self._listing(items, keys, bool(live))
+
+    def _listing(self, items: list[T], keys: list[SortKey], has_next: bool) -> Listing[T]:
+        outcomes = [s.outcome for s in self.streams]
+        return Listing(items, keys, has_next, outcomes, self.prepare)
 
     def _park_spent(self) -> None:
         """Hand the groups used up so far to ``heap.release_when_idle``. Their entries are on
@@ -293,6 +308,7 @@ class _Head(Generic[T]):
         "frontier",
         "group",
         "pos",
+        "prepare",
         "pull",
         "source",
         "spent",
@@ -305,8 +321,10 @@ class _Head(Generic[T]):
         key: Callable[[T], SortKey],
         reverse: bool,
         keep: Callable[[T], bool],
+        prepare: Prepare[T] | None,
     ) -> None:
         self.source = source
+        self.prepare = prepare
         self.stream = _ordered(source, key, reverse, keep)
         self.group: list[tuple[SortKey, T]] = []
         self.pos = 0
@@ -369,6 +387,8 @@ class _Head(Generic[T]):
         else:
             self.ahead.append(read)
             self.ahead_items += len(read[0])
+            if self.prepare is not None and read[0]:
+                _prepare(self.prepare, [item for _, item in read[0]])
 
     def _next_group(self) -> None:
         """Move on to the next group read (or find the stream ended), flagging the failure
@@ -494,6 +514,13 @@ async def _ordered(
         closer = getattr(stream.items, "aclose", None)
         if closer is not None:
             await closer()
+
+
+def _prepare(prepare: Prepare[T], items: list[T]) -> None:
+    try:
+        prepare(items)
+    except Exception:  # a bug there must cost the head start, never a listing
+        log.exception("preparing a listing's items failed")
 
 
 def _in_order(group: list[tuple[SortKey, T]], reverse: bool) -> list[tuple[SortKey, T]]:

@@ -60,6 +60,7 @@ from gateway.ids import GlobalId, decode
 from gateway.listing import (
     Listing,
     Merge,
+    Prepare,
     SortKey,
     SourceOutcome,
     SourceStream,
@@ -157,7 +158,13 @@ class Gateway:
             await asyncio.wait(flights, timeout=HEAD_START)
 
     async def time_entries(
-        self, flt: TimeEntryFilter, *, first: int, after: str | None, order: Order
+        self,
+        flt: TimeEntryFilter,
+        *,
+        first: int,
+        after: str | None,
+        order: Order,
+        prepare: Prepare[TimeEntry] | None = None,
     ) -> Listing[TimeEntry]:
         """One page of ``flt`` in ``order``: ``first`` entries after the cursor ``after``.
 
@@ -165,6 +172,9 @@ class Gateway:
         listing's scope), and a page asked for with that cursor resumes it: the sources are
         read once over the range however many pages. Without one (another replica, expired,
         taken by a concurrent request) the page re-reads from the cursor, with the same result.
+
+        ``prepare`` is the merge's (``Merge``): a resumed listing keeps the one it began with,
+        which has prepared what it read for the pages after the first already.
         """
         if flt.date_from and flt.date_to and flt.date_from > flt.date_to:
             raise UserInputError("`from` is after `to`")
@@ -178,7 +188,7 @@ class Gateway:
             assert after_key is not None
             merged.resume(lambda k: past(k, after_key, order))
         else:
-            merged, floor = self._entry_merge(runtimes, flt, after_key, order, first)
+            merged, floor = self._entry_merge(runtimes, flt, after_key, order, first, prepare)
         try:
             listing = await merged.page(first)
         except BaseException:
@@ -201,6 +211,7 @@ class Gateway:
         after_key: SortKey | None,
         order: Order,
         first: int,
+        prepare: Prepare[TimeEntry] | None,
     ) -> tuple[Merge[TimeEntry], Floor]:
         floor = Floor()
         streams = [self._entry_stream(rt, flt, after_key, order, first, floor) for rt in runtimes]
@@ -209,6 +220,7 @@ class Gateway:
             key=entry_key,
             order=order,
             keep=lambda e: after_key is None or past(entry_key(e), after_key, order),
+            prepare=prepare,
         )
         floor.bind(merged.floor)
         return merged, floor

@@ -14,6 +14,7 @@ from gateway.errors import HourglassError, UpstreamError
 from gateway.loaders import Loaders, RefKey
 from gateway.models import EmbeddedRef, Kind, Reference
 from gateway.service import Gateway
+from schema.ahead import FindPlan, RenderAhead
 
 RefCacheKey = tuple[Kind, str, str]
 HeldKey = tuple[Kind, int]  # (kind, id() of the entry or partial project holding it)
@@ -56,6 +57,25 @@ class Context(BaseContext):
         # holder's identity, so the choice stays with the objects of that page; the value keeps
         # the holder alive, so its id cannot be reused meanwhile.
         self.embedded: dict[HeldKey, tuple[object, Reference]] = {}
+        # Set by the compiled executor before the root fields resolve: a root connection's
+        # ``nodes`` plan, by its response path, where it may complete items ahead.
+        self.plans_ahead: FindPlan | None = None
+        # Lists whose items were completed ahead, by id(): the list (alive, so the id stays
+        # its own) and what completed them (``RenderAhead``).
+        self.rendered_ahead: dict[int, tuple[list[Any], RenderAhead]] = {}
+
+    def render_ahead(self, info: Info) -> RenderAhead | None:
+        """A ``RenderAhead`` for the root connection ``info`` resolves, if the executor
+        offers plans (the compiled one does)."""
+        if self.plans_ahead is None:
+            return None
+        path = tuple(str(key) for key in info.path.as_list())
+        return RenderAhead(self.plans_ahead, path, self.gateway)
+
+    def rendered(self, items: list[Any], by: object) -> None:
+        """``items`` is a list ``by`` may have completed ahead (``Listing.prepared_by``)."""
+        if isinstance(by, RenderAhead):
+            self.rendered_ahead[id(items)] = (items, by)
 
     async def prefetch(self, kind: Kind, keys: Iterable[RefKey], info: Info) -> None:
         """Load references for a whole list at once, so each item resolves them synchronously."""

@@ -120,8 +120,13 @@ async def list_time_entries(
     # Look-ahead: connectors may skip calls only unselected fields need.
     flt = replace(flt, fields=frozenset(selected))
     listing = await info.context.gateway.time_entries(
-        flt, first=first, after=after, order=order.domain()
+        flt,
+        first=first,
+        after=after,
+        order=order.domain(),
+        prepare=info.context.render_ahead(info),
     )
+    info.context.rendered(listing.items, listing.prepared_by)
     return await _connection(info, selected, listing, paged=after is not None)
 
 

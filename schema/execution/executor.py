@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Iterator, Sequence
+from functools import partial
 from typing import Any
 
 from cachetools import LRUCache
@@ -40,8 +41,11 @@ PlanKey = tuple[GraphQLObjectType, int]
 # the requests they send are on their way (a cold query's connects and sends take ~10 ms
 # here), long before a vendor answers (50-500 ms).
 PRECOMPILE_DELAY = 0.015
-# Plans by selection signature, across requests; each entry keeps its AST nodes alive.
-_SHARED: LRUCache[tuple[Any, ...], tuple[list[Any], Plan | None]] = LRUCache(maxsize=512)
+# Plans by selection signature, across requests; each entry keeps its AST nodes alive, and
+# says whether the plan may run ahead (``schema.ahead``).
+_SHARED: LRUCache[tuple[Any, ...], tuple[list[Any], Plan | None, bool]] = LRUCache(maxsize=512)
+# The list a root connection's items are completed in, rendered ahead (``RenderAhead``).
+NODES = "nodes"
 
 
 class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
@@ -71,7 +75,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
             self.schema, self.collect_subfields, context_ok=self._context_ok
         )
         # Keyed like graphql-core's collect_subfields memo: the list is kept alive with its plan.
-        self._plans: dict[PlanKey, tuple[FieldDetailsList, Plan | None]] = {}
+        self._plans: dict[PlanKey, tuple[FieldDetailsList, Plan | None, bool]] = {}
 
     def execute_collected_root_fields(
         self,
@@ -81,6 +85,9 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         serially: bool,
         new_defer_usages: Sequence[DeferUsage],
     ) -> AwaitableOrValue[dict[str, Any]]:
+        if self._compiling and self._context_ok:
+            # Before the root resolvers run: their listings look their plans up (RenderAhead).
+            self.context_value.plans_ahead = partial(self.plan_ahead, root_type, grouped_field_set)
         result = super().execute_collected_root_fields(
             root_type, root_value, grouped_field_set, serially, new_defer_usages
         )
@@ -146,23 +153,59 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         )
 
     def _plan(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
+        return self._plan_and_scope(obj_type, fields)[0]
+
+    def _plan_and_scope(
+        self, obj_type: GraphQLObjectType, fields: FieldDetailsList
+    ) -> tuple[Plan | None, bool]:
+        """The plan, and whether it may run ahead (it reads only its items and the gateway)."""
         key = (obj_type, id(fields))
         cached = self._plans.get(key)
         if cached is None:
-            cached = (fields, self._shared_plan(obj_type, fields))
+            cached = (fields, *self._shared_plan(obj_type, fields))
             self._plans[key] = cached
-        return cached[1]
+        return cached[1], cached[2]
 
-    def _shared_plan(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
+    def _shared_plan(
+        self, obj_type: GraphQLObjectType, fields: FieldDetailsList
+    ) -> tuple[Plan | None, bool]:
         """From the process-wide cache when an earlier request compiled the same selection
         (the parsed document is cached across requests, so its AST nodes are the same)."""
         keep: list[Any] = []
         signature = (obj_type, self._context_ok, self._compiler.signature(obj_type, fields, keep))
         shared = _SHARED.get(signature)
         if shared is None:
-            shared = (keep, self._compiler.compile(obj_type, fields))
+            compiled = self._compiler.compile_with_scope(obj_type, fields)
+            shared = (keep, None, False) if compiled is None else (keep, *compiled)
             _SHARED[signature] = shared
-        return shared[1]
+        return shared[1], shared[2]
+
+    def plan_ahead(
+        self, root_type: GraphQLObjectType, grouped: GroupedFieldSet, path: tuple[str, ...]
+    ) -> Plan | None:
+        """The plan of ``nodes`` under the root connection at response ``path``, when it may
+        run ahead: the plan completion will find (through the same memoized
+        ``collect_subfields`` from the root), selected once, reading only items and gateway."""
+        parent, fields = root_type, grouped
+        for name in path:
+            details = fields.get(name)
+            found = self._field_type(parent, details[0].node.name.value) if details else None
+            if not details or not isinstance(found, GraphQLObjectType):
+                return None
+            parent, fields = found, self.collect_subfields(found, details)[0]
+        nodes = [d for d in fields.values() if d[0].node.name.value == NODES]
+        found = self._field_type(parent, NODES)
+        if len(nodes) != 1 or not isinstance(found, GraphQLList):
+            return None
+        item = get_nullable_type(found.of_type)
+        if not isinstance(item, GraphQLObjectType):
+            return None
+        plan, ahead = self._plan_and_scope(item, nodes[0])
+        return plan if ahead else None
+
+    def _field_type(self, parent: GraphQLObjectType, name: str) -> Any:
+        field = self.schema.get_field(parent, name)
+        return None if field is None else get_nullable_type(field.type)
 
     def _complete_with_plan(
         self,
@@ -176,7 +219,10 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         ctx = self.context_value
         completed: list[Any] = []
         awaitable_indices: list[int] = []
-        iterator = iter(items)
+        iterator: Iterator[Any] = iter(items)
+        ahead = ctx.rendered_ahead.get(id(items)) if self._context_ok else None
+        if ahead is not None and ahead[0] is items and ahead[1].plan is plan:
+            iterator = ahead[1].feed(items, completed)
         try:
             while True:
                 try:

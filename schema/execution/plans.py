@@ -136,6 +136,10 @@ class _Scope:
         return [f"{name} = {expression}" for name, expression in self.prelude.items()]
 
 
+# A read of the context other than its gateway (the same object for every request).
+_READS_REQUEST = re.compile(r"\bctx\b(?!\.gateway\.)")
+
+
 class NotPlain(Exception):
     """The selection uses something the compiled path does not reproduce exactly."""
 
@@ -209,11 +213,24 @@ class PlanCompiler:
         }
         self._defs: list[str] = []
         self._count = 0
+        # Whether the plan being compiled reads the request: its context beyond the gateway
+        # (references prefetched for the page, embedded ones chosen for it, a function of the
+        # context), or a list field's info.
+        self._reads_request = False
 
     def compile(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
         """The plan for a list of ``fields`` selected on ``obj_type``, or None when it is not
         plain."""
-        self._defs = []
+        compiled = self.compile_with_scope(obj_type, fields)
+        return None if compiled is None else compiled[0]
+
+    def compile_with_scope(
+        self, obj_type: GraphQLObjectType, fields: FieldDetailsList
+    ) -> tuple[Plan, bool] | None:
+        """``compile``'s plan, and whether it reads only its items and the gateway: then it
+        builds the same dicts for any request with the same gateway, called with any context
+        whose ``gateway`` it is and no info (``RenderAhead``)."""
+        self._defs, self._reads_request = [], False
         try:
             entry = self._list(obj_type, fields)
         except NotPlain:
@@ -225,7 +242,7 @@ class PlanCompiler:
         # Safe to exec: the text holds only generated names and repr() of GraphQL names.
         exec("\n\n".join(self._defs), namespace)
         plan: Plan = namespace[entry]
-        return plan
+        return plan, not self._reads_request
 
     def signature(
         self, obj_type: GraphQLObjectType, fields: FieldDetailsList, keep: list[Any]
@@ -261,6 +278,7 @@ class PlanCompiler:
         body, out, _ = self._body(obj_type, fields, scope)
         if obj_type.is_type_of is not None:
             # graphql-core asks is_type_of with the list field's info.
+            self._reads_request |= not ignores_info(obj_type.is_type_of)
             check = self._name("t", obj_type.is_type_of)
             body.insert(0, f"if {check}(o, info) is not True: raise _Bail")
         lines = [f"def {fn}(items, ctx, info, out):", "    append = out.append"]
@@ -350,7 +368,10 @@ class PlanCompiler:
             for name, expression in HOISTED.items():
                 if re.search(rf"\b{name}\b", mirror.equivalent):
                     scope.prelude[name] = expression
+                    self._reads_request = True
+            self._reads_request |= _READS_REQUEST.search(mirror.equivalent) is not None
             return f"({mirror.equivalent})"
+        self._reads_request = True  # a function of the context: it may read anything there
         return f"{self._name('e', mirror.equivalent)}(o, ctx)"
 
     def _complete(

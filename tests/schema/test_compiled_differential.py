@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
@@ -34,6 +35,7 @@ from gateway.models import (
 )
 from gateway.service import Gateway, SourceRuntime
 from schema import Context, HourglassSchema, Query, build_schema
+from schema.ahead import RenderAhead
 from schema.execution import stale_equivalents
 from schema.execution.executor import CompiledExecutor
 from schema.time_entries import TimeEntry as TimeEntryType
@@ -295,10 +297,26 @@ def _counting(calls: dict[str, int], name: str) -> Any:
     return counted
 
 
+def _counting_ahead(served: list[tuple[int, int]]) -> Any:
+    """``RenderAhead.feed``, counting the items it hands over completed ahead."""
+    original = RenderAhead.feed
+
+    def feed(self: RenderAhead, items: list[Any], out: list[Any]) -> Iterator[Any]:
+        handed = 0
+        for item in original(self, items, out):
+            handed += 1
+            yield item
+        served.append((len(items), len(items) - handed))
+
+    return feed
+
+
 def test_compiled_and_plain_paths_give_identical_results(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = {"_complete_with_plan": 0, "_complete_normally": 0}
     for name in calls:
         monkeypatch.setattr(CompiledExecutor, name, _counting(calls, name))
+    ahead: list[tuple[int, int]] = []  # per list completed: its items, those done ahead
+    monkeypatch.setattr(RenderAhead, "feed", _counting_ahead(ahead))
     schema = build_schema()
     rng = random.Random(20260320)
 
@@ -326,6 +344,11 @@ def test_compiled_and_plain_paths_give_identical_results(monkeypatch: pytest.Mon
     assert with_embedded > 0
     # Both ran: compiled lists, and items handed back to graphql-core (errors, awaited loads).
     assert calls["_complete_with_plan"] > QUERIES and calls["_complete_normally"] > 100
+    # Root listings' items completed ahead (``RenderAhead``) were compared too, in lists
+    # where every item was and in lists where some were not (the bad source's).
+    assert sum(done for _, done in ahead) > QUERIES
+    assert sum(0 < done == n for n, done in ahead) > 30
+    assert sum(0 < done < n for n, done in ahead) > 5
 
 
 def test_every_equivalent_still_mirrors_its_resolver() -> None:
