@@ -111,6 +111,30 @@ class _CookielessClient(httpx.AsyncClient):
             merged = self._urls[url] = super()._merge_url(url)
         return merged
 
+    def build_request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        params: Any = None,
+        **kwargs: Any,
+    ) -> httpx.Request:
+        """httpx's request, with the query set on the joined URL rather than the whole URL
+        parsed and checked again.
+
+        Given ``params``, httpx rebuilds the request's URL from its parts (``URL(url,
+        params=...)``): ~50 us of the stack's ~360 us of CPU per page at 2,000 pages/s here,
+        for a URL whose other parts ``_merge_url`` parsed once already. The query is the text
+        httpx makes of the same parameters (``str(QueryParams)``: percent-encoded, so its own
+        quoting leaves it as it is).
+        """
+        request = super().build_request(method, url, **kwargs)
+        merged = self._merge_queryparams(params)
+        if merged is not None:  # as httpx: parameters given, even none, replace the query
+            query = str(httpx.QueryParams(merged)) if merged else None
+            request.url = _with_query(request.url, query)
+        return request
+
     @property
     def cookies(self) -> httpx.Cookies:
         return self._none
@@ -118,3 +142,14 @@ class _CookielessClient(httpx.AsyncClient):
     @cookies.setter
     def cookies(self, cookies: Any) -> None:
         raise TypeError("upstream clients keep no cookies")
+
+
+def _with_query(url: httpx.URL, query: str | None) -> httpx.URL:
+    """``url`` with ``query`` as its query: ``httpx.URL(url, query=...)`` without parsing
+    the other parts again, where httpx's URL keeps its parts as a named tuple (0.28)."""
+    parts = getattr(url, "_uri_reference", None)
+    if not isinstance(parts, tuple) or not hasattr(parts, "_replace"):
+        return httpx.URL(url, query=None if query is None else query.encode("ascii"))
+    joined = httpx.URL.__new__(httpx.URL)
+    joined._uri_reference = parts._replace(query=query)
+    return joined

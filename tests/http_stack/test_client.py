@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -81,3 +83,33 @@ async def test_each_path_is_joined_once(monkeypatch: pytest.MonkeyPatch) -> None
         for page in range(3):
             client.build_request("GET", "clients", params={"page": page})
     assert joins == ["clients"]
+
+
+QUERIES: list[object] = [
+    None,
+    [],
+    {},
+    {"page": 2},
+    [("user_ids[]", "1"), ("user_ids[]", "2"), ("page_limit", "500")],
+    {"time_slot[start]": "2026-11-25T00:00:00Z", "time_slot[stop]": "2026-12-01T04:20:00Z"},
+    {"flag": True, "off": False, "none": None, "n": 7, "x": 1.5},
+    {"q": "a b&c=d?e#f/g", "reserved": "!$'()*+,;:@[]", "percent": "%41%zz"},
+    {"name": "Zoë Łukasz 東京", "emoji": "⏱"},
+    [("empty", ""), ("", "nameless")],
+]
+
+
+@pytest.mark.parametrize("path", ["clients", "clients?fixed=1", "a b/c", "https://id.test/t?x=y"])
+@pytest.mark.parametrize("params", QUERIES)
+async def test_requests_are_built_as_httpx_builds_them(path: str, params: Any) -> None:
+    """The query is set on the joined URL without parsing it again (``build_request``): the
+    request must be the one httpx's own ``build_request`` makes, URL, headers and all."""
+    async with _client("http://v.test/v2/") as client:
+        plain = httpx.AsyncClient(base_url=client.base_url, headers=client.headers)
+        ours = client.build_request("GET", path, params=params, extensions={"idempotent": True})
+        theirs = plain.build_request("GET", path, params=params, extensions={"idempotent": True})
+        await plain.aclose()
+    assert ours.url == theirs.url and ours.url.raw_path == theirs.url.raw_path
+    assert str(ours.url) == str(theirs.url) and ours.url.params == theirs.url.params
+    assert ours.headers.raw == theirs.headers.raw and ours.extensions == theirs.extensions
+    assert ours.method == theirs.method and ours.content == theirs.content == b""
