@@ -465,3 +465,40 @@ async def test_groups_read_ahead_are_taken_without_a_pass_of_the_event_loop_each
         await merged.aclose()
     assert listing.items == [(40, "a0"), *sorted(DAYS[:40], reverse=True)]
     assert passes - answered[0] < 20  # 20 days held, a group each: 8 passes here, 68 before
+
+
+def test_each_group_read_is_prepared_and_a_failing_prepare_costs_nothing_else(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # ``prepare`` sees every kept item as its group is read (here, the whole of each
+    # source); one that fails is logged, and the page is the one a merge without it gives.
+    prepared: list[Item] = []
+
+    def prepare(items: list[Item]) -> None:
+        prepared.extend(items)
+        if any(item[1] == "c1" for item in items):
+            raise RuntimeError("a bug in preparing")
+
+    async def page(with_prepare: bool) -> list[Item]:
+        streams = [
+            _stream("a", A, sorted_=True, read=[]),
+            _stream("b", B, sorted_=True, read=[]),
+            _stream("c", C, sorted_=False, read=[]),
+        ]
+        merged = Merge(
+            streams,
+            key=lambda i: i,
+            order=Order.DESC,
+            keep=lambda item: item[1] != "a3",
+            prepare=prepare if with_prepare else None,
+        )
+        try:
+            listing = await merged.page(20)
+        finally:
+            await merged.aclose()
+        assert (listing.prepared_by is prepare) is with_prepare
+        return listing.items
+
+    assert asyncio.run(page(True)) == asyncio.run(page(False))
+    assert sorted(prepared) == sorted(i for i in A + B + C if i[1] != "a3")
+    assert "preparing a listing's items failed" in caplog.text

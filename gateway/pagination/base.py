@@ -72,7 +72,6 @@ class KnowsRemaining(Protocol):
         page with ``next_request``)."""
 
 
-@runtime_checkable
 class PeeksNext(Protocol):
     """An optional capability of a paginator: the next request read off a page's raw body,
     before it is decoded, so that it can be on its way while the page is decoded

@@ -368,10 +368,10 @@ class HubstaffConnector:
         arrives: that work is done while the query's other pages are in flight, not after the
         last.
 
-        Each next page is asked for off the raw body, before the page is decoded and read
-        (``read_pages``): a month's five windows answer together, and a page takes ~1 ms to
-        decode and ~2 ms to chain here. Asked for from a new task, a window's next request
-        waited behind the other windows' work, ~6 ms a turn in the first rounds."""
+        Each next page is asked for off the raw body, from this task, before the page is
+        decoded and read (``read_pages``): a month's five windows answer together, and a page
+        takes ~1 ms to decode and ~2 ms to chain here, so a window's next request waited for
+        the pages of the windows handled before it in the same turn."""
         first = PageRequest(f"organizations/{self._org}/activities").with_params(
             **{"time_slot[start]": stamp(window.start), "time_slot[stop]": stamp(window.stop)},
             page_limit=PAGE_LIMIT,
