@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from gateway.http import ClientOptions, SlidingWindowLimiter, build_client
+from gateway.http.client import _with_query
 
 
 async def test_set_cookie_is_not_sent_back() -> None:
@@ -113,3 +114,24 @@ async def test_requests_are_built_as_httpx_builds_them(path: str, params: Any) -
     assert str(ours.url) == str(theirs.url) and ours.url.params == theirs.url.params
     assert ours.headers.raw == theirs.headers.raw and ours.extensions == theirs.extensions
     assert ours.method == theirs.method and ours.content == theirs.content == b""
+
+
+class _Parts:
+    """URL parts that are not a named tuple (as a later httpx might keep them)."""
+
+    def __init__(self, parts: Any) -> None:
+        self._parts = parts
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._parts, name)
+
+
+@pytest.mark.parametrize("query", ["page=2&user_ids%5B%5D=1", None])
+def test_the_query_is_set_the_public_way_where_urls_keep_their_parts_otherwise(
+    query: str | None,
+) -> None:
+    url = httpx.URL("http://v.test/v2/clients?fixed=1")
+    expected = httpx.URL(url, query=None if query is None else query.encode())
+    url._uri_reference = _Parts(url._uri_reference)  # type: ignore[assignment]
+    joined = _with_query(url, query)
+    assert joined == expected and str(joined) == str(expected)
