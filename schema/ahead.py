@@ -8,7 +8,7 @@ entries already read are now completed while waiting, each by the same plan that
 complete it at the end (``RenderAhead``), and the list's completion takes their dicts.
 
 Only where that cannot change a byte of the response: the list's plan must read nothing but
-its items and the gateway (``PlanCompiler.compile_with_scope``), the items are frozen domain
+its items and the gateway (``PlanCompiler.compile``), the items are frozen domain
 objects, and completion uses a dict only if it was made by the very plan completion runs. An
 item the plan cannot complete ahead is completed at the end, the normal way.
 """
@@ -82,7 +82,7 @@ class RenderAhead:
         ready = self._ready
         for item in items:
             hit = ready.pop(id(item), None)
-            if hit is not None and hit[0] is item:
+            if hit is not None:  # its item is this one: held alive, its id was no other's
                 out.append(hit[1])
             else:
                 yield item

@@ -140,9 +140,7 @@ async def read_pages(
         try:
             admit(seen, [request], max_pages)
         except PaginationError as exc:
-            raise UpstreamBadResponse(
-                upstream.source, f"source {upstream.source!r} paginated inconsistently: {exc}"
-            ) from exc
+            raise _inconsistent(upstream, exc) from exc
         return await _ask(upstream, request, expect_json=False)
 
     request, response = first, await ask(first)
@@ -191,6 +189,10 @@ async def iterate_pages(
             async for page in pages:
                 yield page.items
     except PaginationError as exc:
-        raise UpstreamBadResponse(
-            upstream.source, f"source {upstream.source!r} paginated inconsistently: {exc}"
-        ) from exc
+        raise _inconsistent(upstream, exc) from exc
+
+
+def _inconsistent(upstream: Upstream, exc: PaginationError) -> UpstreamBadResponse:
+    return UpstreamBadResponse(
+        upstream.source, f"source {upstream.source!r} paginated inconsistently: {exc}"
+    )

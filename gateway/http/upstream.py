@@ -111,7 +111,7 @@ class Upstream:
         # The answer is read after any token exchange this request waits for (``critical``).
         await critical.settled()
         self._raise_for_status(response)
-        body = self._decode(response) if expect_json else response.content
+        body = self.decode(response.content) if expect_json else response.content
         return UpstreamResponse(response.status_code, response.headers, body)
 
     def preconnect(self) -> None:
@@ -139,11 +139,8 @@ class Upstream:
             retry_after=retry_after_seconds(response) if status in (429, 503) else None,
         )
 
-    def _decode(self, response: httpx.Response) -> Any:
-        return self.decode(response.content)
-
     def decode(self, content: bytes) -> Any:
-        """A body read with ``expect_json=False``, decoded as ``request`` decodes one."""
+        """A body as ``request`` decodes it (for one read with ``expect_json=False``)."""
         if not content:
             return None
         try:

@@ -175,7 +175,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         signature = (obj_type, self._context_ok, self._compiler.signature(obj_type, fields, keep))
         shared = _SHARED.get(signature)
         if shared is None:
-            compiled = self._compiler.compile_with_scope(obj_type, fields)
+            compiled = self._compiler.compile(obj_type, fields)
             shared = (keep, None, False) if compiled is None else (keep, *compiled)
             _SHARED[signature] = shared
         return shared[1], shared[2]
@@ -221,7 +221,7 @@ class CompiledExecutor(StrawberryGraphQLCoreExecutionContext):
         awaitable_indices: list[int] = []
         iterator: Iterator[Any] = iter(items)
         ahead = ctx.rendered_ahead.get(id(items)) if self._context_ok else None
-        if ahead is not None and ahead[0] is items and ahead[1].plan is plan:
+        if ahead is not None and ahead[1].plan is plan:
             iterator = ahead[1].feed(items, completed)
         try:
             while True:

@@ -218,18 +218,13 @@ class PlanCompiler:
         # context), or a list field's info.
         self._reads_request = False
 
-    def compile(self, obj_type: GraphQLObjectType, fields: FieldDetailsList) -> Plan | None:
-        """The plan for a list of ``fields`` selected on ``obj_type``, or None when it is not
-        plain."""
-        compiled = self.compile_with_scope(obj_type, fields)
-        return None if compiled is None else compiled[0]
-
-    def compile_with_scope(
+    def compile(
         self, obj_type: GraphQLObjectType, fields: FieldDetailsList
     ) -> tuple[Plan, bool] | None:
-        """``compile``'s plan, and whether it reads only its items and the gateway: then it
-        builds the same dicts for any request with the same gateway, called with any context
-        whose ``gateway`` it is and no info (``RenderAhead``)."""
+        """The plan for a list of ``fields`` selected on ``obj_type`` (None when it is not
+        plain), and whether it reads only its items and the gateway: then it builds the same
+        dicts for any request with the same gateway, called with any context whose
+        ``gateway`` it is and no info (``RenderAhead``)."""
         self._defs, self._reads_request = [], False
         try:
             entry = self._list(obj_type, fields)

@@ -50,13 +50,13 @@ async def test_plans_are_compiled_during_the_wait(
 ) -> None:
     executor._SHARED.clear()
     compiled_at: list[float] = []
-    compile = PlanCompiler.compile_with_scope
+    compile = PlanCompiler.compile
 
     def timed(self: PlanCompiler, *args: Any) -> Any:
         compiled_at.append(asyncio.get_running_loop().time())
         return compile(self, *args)
 
-    monkeypatch.setattr(PlanCompiler, "compile_with_scope", timed)
+    monkeypatch.setattr(PlanCompiler, "compile", timed)
     schema = build_schema(compiled=True)
     started = asyncio.get_running_loop().time()
     result = await schema.execute(
