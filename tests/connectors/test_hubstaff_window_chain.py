@@ -82,6 +82,29 @@ def test_a_late_slot_steps_aside_only_before_what_is_chained() -> None:
     assert chained([first, rest, late]) is None  # ``first`` was chained when ``rest`` came
 
 
+def test_a_session_is_mapped_once_rows_to_come_begin_after_it() -> None:
+    """Mapped while the window's pages are still arriving, not in ``result``: once a row
+    chained begins after its end, every row still to come does too, and none can extend it."""
+    morning = cut(T0 + timedelta(hours=1), 3 * SLOT, (7, 5, 23), [3, 2, 1])
+    noon = cut(T0 + timedelta(hours=4), SLOT, (8, 5, 23), [4])
+    evening = cut(T0 + timedelta(hours=9), 2 * SLOT, (7, 5, 23), [6, 5])
+    late = cut(T0 + timedelta(hours=10), SLOT, (9, 5, 23), [7])
+    finished: list[Any] = []
+    chain = mapping.WindowChain(mapping.SpanMemo(), START, STOP, finished.append)
+    chain.feed(morning)
+    chain.feed(noon)  # the morning's rows chained: a row may still begin where they end
+    assert finished == []
+    chain.feed(evening)  # noon's row chained, begun after the morning's session ended
+    assert [len(s.activities) for s in finished] == [3]
+    chain.feed(late)  # the evening's rows chained: noon's session is over too
+    assert [len(s.activities) for s in finished] == [3, 1]
+    done = chain.result()
+    assert done is not None
+    sessions, _ = done
+    assert [len(s.activities) for s in sessions.inner] == [3, 1, 2, 1]
+    assert [len(s.activities) for s in finished] == [3, 1, 2, 1]
+
+
 @pytest.mark.parametrize(
     "pages",
     [

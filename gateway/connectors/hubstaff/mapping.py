@@ -449,6 +449,14 @@ class WindowChain:
                 self._close(run)
             runs[group] = _Run([raw], begins, ends)
         self._mark = rows[-1][0]
+        # Every row still to come begins at or after the last one chained (``feed`` stops
+        # short otherwise), so a run that ended before it can neither go on nor be overlapped:
+        # closed (and its session mapped) now, while the window's next pages are in flight.
+        # Left open, a window's ~100 groups' last runs were all mapped in ``result``, once its
+        # last page was in: ~5 ms of the month's critical path per window.
+        begun = self._mark[0]
+        for group in [g for g, run in runs.items() if run.end < begun]:
+            self._close(runs.pop(group))
 
     def _close(self, run: _Run) -> None:
         if not self._valid:
