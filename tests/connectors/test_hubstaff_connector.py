@@ -512,6 +512,23 @@ async def test_a_month_to_today_is_cut_on_whole_days_with_the_same_sessions(
     assert len(by_day) > 1000 and by_day == from_the_clock
 
 
+async def test_a_batch_asks_for_its_longest_windows_first_and_yields_newest_first(
+    hub: tuple[HubstaffConnector, Any],
+) -> None:
+    # The longest window likely has the most pages, one after another: the query's critical
+    # path. Asked first, it is answered (and read) first in each turn of the batch.
+    connector, app = hub
+    before = len(await activity_queries(app))
+    found = await entries(connector, days_ago(29), today())
+    asked = [dict(q) for q in (await activity_queries(app))[before:] if "page_start_id" not in dict(q)]
+    first_pages = [window_days(q.items()) for q in asked if "user_ids[]" not in q]
+    assert len(first_pages) == 5
+    assert first_pages == sorted(first_pages, reverse=True)
+    assert first_pages[0] == 7 and first_pages[-1] == 2  # not the newest (today's) first
+    keys = [(e.date, e.start) for e in found]
+    assert keys == sorted(keys, reverse=True)
+
+
 async def test_daily_totals_cost_far_fewer_calls_and_agree_with_the_activities(
     hub: tuple[HubstaffConnector, Any]
 ) -> None:

@@ -252,7 +252,12 @@ class HubstaffConnector:
         for number, batch in enumerate(batches):
             last = batch[-1].start <= span.start
             self._check_budget(len(batch))
-            parts = await asyncio.gather(*(self._window(w, filters, spans, seen) for w in batch))
+            # Asked for longest first (``_longest_first``); read newest first, as before.
+            asked = {
+                w: asyncio.ensure_future(self._window(w, filters, spans, seen))
+                for w in _longest_first(batch)
+            }
+            parts = await asyncio.gather(*(asked[w] for w in batch))
             if seen is not None and any(p.sessions is None for p in parts):
                 seen = None
             activities = carry + _edge_activities(parts, whole=seen is None)
@@ -709,6 +714,17 @@ def _plan(
         yield [span]
     else:
         yield from ([w] for w in growing(span, FIRST_WINDOW, ACTIVITY_WINDOW, reach, recalled))
+
+
+def _longest_first(batch: list[Window]) -> list[Window]:
+    """``batch`` in the order its windows are asked for: the longest first (ties newest
+    first). A window's pages come one after another, so the one with the most pages is the
+    batch's critical path, and the longest one likely has the most. Asked first, its answer
+    is the first of each turn: the vendor (the simulator, a single process) computes the
+    answers of one turn one after another, and the gateway reads them in the order they come.
+    A month asked newest first put its three 7-day windows behind today's part-week (cold
+    month, 2 x 14 interleaved runs per tree: 10-12 ms less wall time, paired median)."""
+    return sorted(batch, key=lambda w: w.start - w.stop)
 
 
 def _whole_days(span: Window, days_end: datetime) -> list[Window]:
