@@ -69,20 +69,22 @@ class ContinuationStore(Generic[V]):
     def __len__(self) -> int:
         return len(self._kept)
 
-    def put(self, key: Hashable, value: V) -> None:
-        """Keep ``value`` under ``key`` (replacing and closing what was there)."""
+    def put(self, key: Hashable, value: V) -> bool:
+        """Keep ``value`` under ``key`` (replacing and closing what was there); whether it is
+        kept (a disabled store closes it at once)."""
         loop = asyncio.get_running_loop()
         old = self._kept.pop(key, None)
         if old is not None:
             self._close(old)
         if self.maxsize <= 0 or self.ttl <= 0:
             self._close(_Kept(value, 0.0, loop))
-            return
+            return False
         self._kept[key] = _Kept(value, self._clock() + self.ttl, loop)
         self._expire()
         while len(self._kept) > self.maxsize:
             self._close(self._kept.popitem(last=False)[1])
         self._arm(loop)
+        return True
 
     def take(self, key: Hashable) -> V | None:
         """The continuation under ``key``, removed from the store; ``None`` if there is none

@@ -127,7 +127,7 @@ class Merge(Generic[T]):
     failure there is logged and costs nothing else.
     """
 
-    __slots__ = ("_heads", "_limit", "_reverse", "_taken", "prepare", "streams")
+    __slots__ = ("_heads", "_limit", "_reading_on", "_reverse", "_taken", "prepare", "streams")
 
     def __init__(
         self,
@@ -145,6 +145,7 @@ class Merge(Generic[T]):
         # The page being read (``floor``): its size and what it has taken so far.
         self._limit = 0
         self._taken: list[T] = []
+        self._reading_on: asyncio.Task[None] | None = None  # ``read_on``, between pages
 
     @property
     def complete(self) -> bool:
@@ -152,6 +153,7 @@ class Merge(Generic[T]):
         return all(s.outcome.complete for s in self.streams)
 
     async def page(self, limit: int) -> Listing[T]:
+        self._stop_reading_on()
         self._park_spent()  # used up while resuming (``resume`` skips what a cursor passed)
         items: list[T] = []
         keys: list[SortKey] = []
@@ -285,7 +287,32 @@ class Merge(Generic[T]):
         for head in self._heads:
             head.skip_until(past)
 
+    def read_on(self, limit: int) -> None:
+        """Between pages: read ahead, up to ``limit`` items each, the streams that allow it,
+        while the client reads the page just sent and asks for the next.
+
+        The streams' reads go on as ``page`` would drive them while it waits for a slower
+        source, on the same terms (``SourceStream.read_ahead``: a range the client reads
+        through). A month's second page found ~950 entries still to map, filter and render
+        (~25 ms here), all after the client had asked for it; now they are mostly done in the
+        time the client takes to decode the first (~10 ms) and ask again. ``page`` takes over
+        the reads in flight; ``aclose`` stops them."""
+        if self._reading_on is None:
+            self._reading_on = asyncio.ensure_future(self._read_ahead_only(limit))
+
+    async def _read_ahead_only(self, limit: int) -> None:
+        while pulls := [p for h in self._heads if (p := h.read_ahead(limit)) is not None]:
+            await asyncio.wait(pulls, return_when=asyncio.FIRST_COMPLETED)
+
+    def _stop_reading_on(self) -> None:
+        # Only the driver: the read it started, if any, is the stream's one read in flight,
+        # which ``page`` awaits or ``aclose`` cancels.
+        if self._reading_on is not None:
+            self._reading_on.cancel()
+            self._reading_on = None
+
     async def aclose(self) -> None:
+        self._stop_reading_on()
         for head in self._heads:
             await head.aclose()
 

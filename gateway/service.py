@@ -197,7 +197,8 @@ class Gateway:
         if floor is not None and after_key is None:  # a first page, not one after a cursor
             floor.settle(listing.items[-1] if listing.items else None)
         if listing.has_next and listing.keys and merged.complete:
-            self.continuations.put((encode_cursor(listing.keys[-1]), scope), merged)
+            if self.continuations.put((encode_cursor(listing.keys[-1]), scope), merged):
+                merged.read_on(first)
         else:
             await merged.aclose()
             # It holds every entry the listing read (a month's: ~200,000 memory blocks).

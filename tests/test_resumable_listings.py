@@ -35,6 +35,7 @@ class Fake:
     broken_before: date | None = None  # fails upstream on reaching an entry before this day
     listings: int = 0
     closed: int = 0
+    yielded: int = 0
     deadlines: list[float | None] = field(default_factory=list)
 
     @property
@@ -64,6 +65,7 @@ class Fake:
                     raise UpstreamUnavailable(self.source, f"source {self.source!r} is down")
                 await asyncio.sleep(0)
                 self.deadlines.append(remaining())
+                self.yielded += 1
                 yield entry
         finally:
             self.closed += 1
@@ -305,3 +307,41 @@ def _used(parked: deque[object]) -> set[int]:
     each head's groups)."""
     spent = [heads for heads in parked if isinstance(heads, list)]
     return {id(e) for heads in spent for groups in heads for group in groups for _, e in group}
+
+
+async def _passes(count: int = 200) -> None:
+    for _ in range(count):
+        await asyncio.sleep(0)
+
+
+async def test_a_kept_listing_reads_on_while_the_client_reads_the_page() -> None:
+    """Between pages the continuation reads its sources ahead by a page's worth, as the
+    merge does while it waits for a slower source: the next page's entries are mapped while
+    the client decodes this one, and that page is still what a fresh read gives."""
+    first = 5
+    source = Fake("a")
+    gw = gateway(source)
+    listing = await gw.time_entries(RANGE, first=first, after=None, order=Order.DESC)
+    answered = source.yielded
+    await _passes()
+    # What the page took, then a page's worth held (give or take the date group read last).
+    assert answered < first + first <= source.yielded <= 2 * first + 4
+    resumed = await gw.time_entries(RANGE, first=first, after=_cursor(listing), order=Order.DESC)
+    fresh = await gateway(Fake("a")).time_entries(
+        RANGE, first=first, after=_cursor(listing), order=Order.DESC
+    )
+    assert page_of(resumed) == page_of(fresh)
+
+
+async def test_a_listing_not_kept_or_closed_reads_no_further() -> None:
+    disabled, closed = Fake("a"), Fake("a")
+    await gateway(disabled, store=ContinuationStore(maxsize=0)).time_entries(
+        RANGE, first=5, after=None, order=Order.DESC
+    )
+    store: ContinuationStore[Merge[TimeEntry]] = ContinuationStore()
+    await gateway(closed, store=store).time_entries(RANGE, first=5, after=None, order=Order.DESC)
+    await store.aclose()
+    read = disabled.yielded, closed.yielded
+    await _passes()
+    assert (disabled.yielded, closed.yielded) == read
+    assert disabled.closed == closed.closed == 1

@@ -7,6 +7,7 @@ upstream call count, and the ``X-Hourglass-Cache`` header says what the cache di
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 import strawberry
 from starlette.types import ASGIApp
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
 
 from gateway import simulators
 from gateway.app import create_app
@@ -321,3 +323,24 @@ async def test_over_a_real_socket(settings: Settings, harvest: ASGIApp) -> None:
             )
     assert statuses == ["MISS", "HIT"]
     assert bad.status_code == 400 and bad.headers["x-request-id"] == "r-7"
+
+
+async def test_an_answer_is_freed_once_the_process_is_idle_not_before_it_is_sent(
+    parked: deque[object],
+) -> None:
+    """The executed result (every completed dict of a page) is parked for idle time: dropped
+    where the answer is encoded, a month's page took ~3 ms to free before it was sent."""
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def values(self) -> list[int]:
+            return [1, 2, 3]
+
+    endpoint = GraphQLEndpoint(strawberry.Schema(query=Query), lambda scope: None)
+    transport = httpx.ASGITransport(app=endpoint)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        response = await client.post("/graphql", json={"query": "{ values }"})
+    assert response.json() == {"data": {"values": [1, 2, 3]}}
+    kept = [p for p in parked if isinstance(p, ExecutionResult)]
+    assert [r.data for r in kept] == [{"values": [1, 2, 3]}]
