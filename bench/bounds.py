@@ -162,7 +162,7 @@ def entries_bound(
 ) -> Bound:
     """Reading ``n`` entries (``windows`` date windows the vendor forces) plus ``lists``;
     ``follows``: calls reading back past the range's start, one after another once the
-    windows are read (bench.truth), for entries that may begin before it; ``names_shown``:
+    window holding it is read (bench.truth), for entries that may begin before it; ``names_shown``:
     the lists name the entries a page shows (``Bound.named_after``)."""
     v = VENDORS[vendor]
     if vendor == "hustle":
@@ -181,7 +181,13 @@ def entries_bound(
     token = v.token if cold else 0
     calls = token + entry_pages + follows + v.running + refs
     per_window = max(window_pages) if window_pages else math.ceil(entry_pages / windows)
-    depth = token + (per_window if v.chained else min(per_window, 2)) + follows
+    depth = token + (per_window if v.chained else min(per_window, 2))
+    if follows:
+        # Who to read back for is known once the window holding the range's start is read
+        # whole (an activity there may come on any of its pages, ids being sync order): its
+        # pages and then the reads back, beside the other windows' pages.
+        oldest = window_pages[-1] if window_pages else per_window
+        depth = max(depth, token + (oldest if v.chained else min(oldest, 2)) + follows)
     parts = [f"{token} token"] if token else []
     unit = {"hubstaff": "activities", "toggl": "report rows"}.get(vendor, "entries")
     counted = ""

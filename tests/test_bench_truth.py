@@ -1,5 +1,6 @@
 """Bench helpers: where Hubstaff's minimum for the dashboard starts reading (bench/scenarios.py),
-and the span the vendors were busy with a query (bench/procs.py)."""
+the span the vendors were busy with a query (bench/procs.py), and Hubstaff's critical path
+with reads back past a range's start (bench/bounds.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bench import bounds
 from bench.procs import busy_span
 from bench.scenarios import _cut_moment
 
@@ -36,3 +38,13 @@ def test_the_vendors_busy_span_runs_from_the_first_arrival_to_the_last_answer() 
     assert busy_span(logged, 9.0) == pytest.approx(0.11)
     assert busy_span(logged[:1], 9.0) is None  # nothing asked since
     assert busy_span(logged[3:], 9.0) is None  # asked, never answered
+
+
+def test_reads_back_past_the_start_chain_after_the_oldest_window_not_after_every_window() -> None:
+    # Pages per 7-day window, newest first: the oldest (4 pages) and its read back (1) fit
+    # beside the 8-page windows; an oldest window of 8 pages puts the read back after them.
+    beside = bounds.month("hubstaff", 1615, cold=True, window_pages=[7, 8, 8, 8, 4], follows=1)
+    after = bounds.month("hubstaff", 1615, cold=True, window_pages=[4, 8, 8, 7, 8], follows=1)
+    assert beside.calls == after.calls == 1 + 35 + 1  # the token, the pages, the read back
+    assert beside.seconds == pytest.approx((1 + 8) * bounds.LATENCY)
+    assert after.seconds == pytest.approx((1 + 8 + 1) * bounds.LATENCY)

@@ -240,6 +240,29 @@ async def test_a_session_crossing_the_query_edges_is_followed_and_keeps_its_id(
     assert [e for e in earlier if e.id == whole.id] == [whole]
 
 
+async def test_reading_back_past_from_goes_out_while_the_longer_window_still_pages(tmp_path: Path) -> None:
+    # The read back past ``from`` needs only the window holding ``from``: here a 1-day one,
+    # read long before the 7-day window is, so it overlaps that window's pages instead of
+    # waiting for the whole batch (a round trip more on a month report). With a latency, as a
+    # vendor has, the windows' pages interleave as they would over the network.
+    app = simulator(latency_ms=5)
+    connector = connect(app, tmp_path)
+    try:
+        whole = await midnight_session(connector)
+        assert whole.end
+        first = whole.end.date()  # the session began the day before: it is followed back
+        before = len(await activity_queries(app))
+        found = await entries(connector, first, first + timedelta(days=7))
+    finally:
+        await connector.aclose()
+    asked = (await activity_queries(app))[before:]
+    back = [i for i, q in enumerate(asked) if "user_ids[]" in dict(q)]
+    week = [i for i, q in enumerate(asked) if "user_ids[]" not in dict(q) and window_days(q) == 7]
+    assert back and len(week) > 3
+    assert back[0] < week[-1]
+    assert [e for e in found if e.id == whole.id] == [whole]
+
+
 async def test_an_entry_is_found_again_by_its_id(hub: tuple[HubstaffConnector, Any]) -> None:
     connector, app = hub
     sample = (await entries(connector, days_ago(4), days_ago(2)))[::50]
