@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import bounds, bulk, hours, report, stack, throughput
-from bench.procs import VENDORS, machine, simulators
+from bench.procs import VENDORS, machine, prefault, simulators
 from bench.vendors import Figure, run_all
 
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
@@ -40,6 +40,10 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
   and a fresh gateway process (empty caches, no tokens). The simulator processes themselves
   have served each scenario once (untimed, before the first measurement), as a vendor's
   running servers have: their first request of a kind pays one-time set-up costs.
+  Before anything runs, up to 3 GiB of memory is touched once and freed (`procs.prefault`):
+  this machine's host backs a page on its first touch (3 GiB: 9.1 s the first time, 2.0 s
+  the next), which made a cold gateway's page faults cost 250-300 ms in some runs and
+  40-60 ms in others; the gateway is still a fresh process and pays its own page faults.
   **Warm**: the same query again on
   that process, once the one-second rate windows have passed, with `Cache-Control: no-cache`
   (the response cache bypassed); its calls are the counters' difference around it. The warm
@@ -75,6 +79,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3)
     runs = parser.parse_args(argv).runs
     sections: list[str] = []
+    prefault()
     with simulators(LATENCY_MS) as sims:
         rows = report.measure(sims, runs)
     sections += _scenarios(rows)

@@ -1,16 +1,19 @@
 """Bench helpers: where Hubstaff's minimum for the dashboard starts reading (bench/scenarios.py),
-the span the vendors were busy with a query (bench/procs.py), and Hubstaff's critical path
-with reads back past a range's start (bench/bounds.py)."""
+the span the vendors were busy with a query and the memory touched before measuring
+(bench/procs.py), and Hubstaff's critical path with reads back past a range's start
+(bench/bounds.py)."""
 
 from __future__ import annotations
 
+import resource
+import sys
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from bench import bounds
-from bench.procs import busy_span
+from bench.procs import busy_span, prefault
 from bench.scenarios import _cut_moment
 
 
@@ -48,3 +51,12 @@ def test_reads_back_past_the_start_chain_after_the_oldest_window_not_after_every
     assert beside.calls == after.calls == 1 + 35 + 1  # the token, the pages, the read back
     assert beside.seconds == pytest.approx((1 + 8) * bounds.LATENCY)
     assert after.seconds == pytest.approx((1 + 8 + 1) * bounds.LATENCY)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc/meminfo")
+def test_prefault_touches_every_page_of_the_memory_it_maps() -> None:
+    size = 2**27  # two 64 MiB chunks
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+    prefault(size)
+    touched = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before
+    assert touched >= size // resource.getpagesize()
