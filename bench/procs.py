@@ -33,6 +33,7 @@ HOURGLASS = [sys.executable, "-m", "gateway.cli"]
 NICE = ["nice", "-n", "10"]
 CALIBRATION_LOOP = 10_000_000  # iterations of ``calibration``'s loop
 PREFAULT_BYTES = 3 * 2**30  # at most; a quarter of the memory available if that is less
+_CHUNK = 2**26  # ``touch`` writes this much at a time
 VENDORS = ("harvest", "hubstaff", "hubplanner", "hustle", "toggl", "clockify", "everhour")
 
 
@@ -46,15 +47,23 @@ def prefault(limit: int = PREFAULT_BYTES) -> None:
     same user time, ~210 ms), the first runs after the simulators started mostly. The kernel
     hands freed pages out again first, so what starts after this gets pages the host backs
     already, as on a server that has been up a while. The gateway is still a fresh process
-    and still pays its own page faults."""
+    and still pays its own page faults.
+
+    The touching is done by a child process: a process forked later from this one (a bulk
+    measurement) would inherit this one's peak RSS."""
     size = min(limit, _available_bytes() // 4)
-    chunk = b"\1" * 2**26
-    size -= size % len(chunk)
-    if size <= 0:
-        return
+    if size >= _CHUNK:
+        code = f"from bench.procs import touch; touch({size})"
+        subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
+
+
+def touch(size: int) -> None:
+    """Map ``size`` bytes (whole chunks of them), write every page, and unmap them."""
+    chunk = b"\1" * _CHUNK
+    size -= size % _CHUNK
     with mmap.mmap(-1, size) as area:
-        for offset in range(0, size, len(chunk)):
-            area[offset : offset + len(chunk)] = chunk
+        for offset in range(0, size, _CHUNK):
+            area[offset : offset + _CHUNK] = chunk
 
 
 def _available_bytes() -> int:
