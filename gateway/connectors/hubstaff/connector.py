@@ -270,7 +270,7 @@ class HubstaffConnector:
             try:
                 parts = await asyncio.gather(*(asked[w] for w in batch))
                 followed = await asyncio.gather(*following)
-            finally:  # a window failed: the follows are not wanted (done ones are not touched)
+            finally:  # all done, unless a window failed: then the follows are not wanted
                 for task in following:
                     task.cancel()
                 await asyncio.gather(*following, return_exceptions=True)
