@@ -143,6 +143,12 @@ def _with(lists: tuple[str, ...], unnamed: tuple[str, ...]) -> tuple[str, ...]:
     return lists + tuple(u for u in unnamed if u not in lists)
 
 
+def _chain(v: Vendor, pages: int) -> int:
+    """Round trips ``pages`` of one window take: one after another where each names the
+    next, else two (the first tells how many, the rest go out at once)."""
+    return pages if v.chained else min(pages, 2)
+
+
 def _seconds(v: Vendor, calls: int, depth: int) -> float:
     if v.rate is not None and calls > v.rate:
         return (calls - v.rate) / v.rate + LATENCY
@@ -162,8 +168,8 @@ def entries_bound(
 ) -> Bound:
     """Reading ``n`` entries (``windows`` date windows the vendor forces) plus ``lists``;
     ``follows``: calls reading back past the range's start, one after another once the
-    window holding it is read (bench.truth), for entries that may begin before it; ``names_shown``:
-    the lists name the entries a page shows (``Bound.named_after``)."""
+    window holding it is read (bench.truth), for entries that may begin before it;
+    ``names_shown``: the lists name the entries a page shows (``Bound.named_after``)."""
     v = VENDORS[vendor]
     if vendor == "hustle":
         refs = len(v.deep_lists) if cold and lists else 0
@@ -181,13 +187,11 @@ def entries_bound(
     token = v.token if cold else 0
     calls = token + entry_pages + follows + v.running + refs
     per_window = max(window_pages) if window_pages else math.ceil(entry_pages / windows)
-    depth = token + (per_window if v.chained else min(per_window, 2))
-    if follows:
-        # Who to read back for is known once the window holding the range's start is read
-        # whole (an activity there may come on any of its pages, ids being sync order): its
-        # pages and then the reads back, beside the other windows' pages.
-        oldest = window_pages[-1] if window_pages else per_window
-        depth = max(depth, token + (oldest if v.chained else min(oldest, 2)) + follows)
+    # Who to read back for is known once the window holding the range's start is read whole
+    # (an activity there may come on any of its pages, ids being sync order): its pages and
+    # then the reads back, beside the other windows' pages.
+    oldest = window_pages[-1] if window_pages else per_window
+    depth = token + max(_chain(v, per_window), _chain(v, oldest) + follows)
     parts = [f"{token} token"] if token else []
     unit = {"hubstaff": "activities", "toggl": "report rows"}.get(vendor, "entries")
     counted = ""
