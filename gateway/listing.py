@@ -33,6 +33,7 @@ import orjson
 from gateway import heap
 from gateway.connectors.base import Cuts, Order
 from gateway.errors import UpstreamError, UserInputError, unreadable
+from gateway.tasks import cancel_and_wait
 
 log = logging.getLogger("hourglass.listing")
 T = TypeVar("T")
@@ -446,8 +447,7 @@ class _Head(Generic[T]):
     async def aclose(self) -> None:
         """Stop a read in flight (it is not needed), then end the stream."""
         if self.pull is not None:
-            self.pull.cancel()
-            await asyncio.gather(self.pull, return_exceptions=True)
+            await cancel_and_wait(self.pull)
         await self.stream.aclose()
 
     def first_key(self) -> SortKey:

@@ -33,6 +33,8 @@ import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport
 
+from gateway.tasks import cancel_and_wait
+
 PRECONNECT_TIMEOUT = 10.0  # seconds a background connect may take (``preconnect``)
 
 # Most specific first: the first matching row wins. What httpcore raises for the same event.
@@ -88,9 +90,7 @@ class AiohttpNetwork(AiohttpTransport):
         task.add_done_callback(self._opening.discard)
 
     async def aclose(self) -> None:
-        for task in list(self._opening):
-            task.cancel()
-        await asyncio.gather(*self._opening, return_exceptions=True)
+        await cancel_and_wait(*self._opening)
         await super().aclose()
 
     def _session(self) -> aiohttp.ClientSession:

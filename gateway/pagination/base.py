@@ -10,6 +10,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import httpx
 
+from gateway.tasks import cancel_and_wait
+
 DEFAULT_MAX_PAGES = 10_000
 
 # Pages fetched ahead at once when the first page says how many there are. Enough to turn a
@@ -165,8 +167,7 @@ async def paginate(
                 page, upcoming = await upcoming, None
     finally:
         if upcoming is not None:  # closed early: the page asked for ahead is not wanted
-            upcoming.cancel()
-            await asyncio.gather(upcoming, return_exceptions=True)
+            await cancel_and_wait(upcoming)
 
 
 def admit(seen: set[PageRequest], requests: list[PageRequest], max_pages: int) -> None:
@@ -205,7 +206,5 @@ class _Ahead:
     async def close(self) -> None:
         """Cancel what is still in flight and wait for it, so no task outlives the walk and
         no failure of a page nobody read is left unretrieved."""
-        for task in self._running:
-            task.cancel()
-        await asyncio.gather(*self._running, return_exceptions=True)
+        await cancel_and_wait(*self._running)
         self._running.clear()

@@ -52,6 +52,7 @@ from gateway.http import (
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
 from gateway.pagination.short_page import ShortPagePaginator
+from gateway.tasks import cancel_and_wait
 
 RATE_LIMIT = (20, 10.0)
 # The simulator's maximum; a larger page means fewer calls against a tight rate limit.
@@ -135,8 +136,7 @@ class EverhourConnector:
         finally:
             # Closed early or failed by its records: nothing left running, no error unretrieved.
             if timers is not None:
-                timers.cancel()
-                await asyncio.gather(timers, return_exceptions=True)
+                await cancel_and_wait(timers)
 
     async def _records(self, low: date | None, high: date | None) -> AsyncIterator[_Pending]:
         """The window's records by date, each mapped only when the listing reads it."""

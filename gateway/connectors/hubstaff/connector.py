@@ -102,6 +102,7 @@ from gateway.http.limiter import Unlimited
 from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
 from gateway.pagination.start_id import StartIdPaginator
+from gateway.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -271,9 +272,7 @@ class HubstaffConnector:
                 parts = await asyncio.gather(*(asked[w] for w in batch))
                 followed = await asyncio.gather(*following)
             finally:  # all done, unless a window failed: then the follows are not wanted
-                for task in following:
-                    task.cancel()
-                await asyncio.gather(*following, return_exceptions=True)
+                await cancel_and_wait(*following)
             if seen is not None and any(p.sessions is None for p in parts):
                 seen = None
             activities = carry + _edge_activities(parts, whole=seen is None)
