@@ -82,12 +82,23 @@ def decode_cursor(cursor: str) -> SortKey:
     return tuple(value)
 
 
+@dataclass(frozen=True, slots=True)
+class Boundary:
+    """Yielded by a sorted stream between its items: every item it yields afterwards comes
+    after ``until`` (a sort key) in the listing's order, so the items before it are a whole
+    group, and the merge may take the other streams' items down to ``until`` before reading
+    this one on. ``gateway.recent`` yields one between the near days and the rest: the rest,
+    a year of a vendor's entries, is then read only if the page reaches past the near days."""
+
+    until: SortKey
+
+
 @dataclass(slots=True)
 class SourceStream(Generic[T]):
     """One source's contribution: its items and whether they already come in order."""
 
     outcome: SourceOutcome
-    items: AsyncIterator[T]
+    items: AsyncIterator[T | Boundary]
     sorted_by: Callable[[T], Any] | None = None  # the coarse key the source sorts by, if any
     # May be read ahead of the merge (at most a page's worth) while the merge waits for
     # another source: set where a client reads on that far anyway (service.py), so reading
@@ -176,7 +187,13 @@ class Merge(Generic[T]):
             if wanting:
                 await self._refill(wanting, limit)
             live = [h for h in self._heads if h.pos < len(h.group)]
-            if not live or full:
+            if full:
+                break
+            if not live:
+                # An empty group is the end of its stream, or a ``Boundary`` with more after
+                # it: that stream is read on, the others have ended.
+                if any(h.wants_more for h in self._heads):
+                    continue
                 break
             waiting = [h.frontier for h in self._heads if h.wants_more and h.frontier]
             if len(live) == 1 and not waiting:
@@ -505,7 +522,9 @@ async def _ordered(
     by a kept item of the next coarse key: then something follows it, known without reading on.
 
     A group is also closed, with nothing known to follow it, where the source marks a cut:
-    every item after it comes after the group's, even of the same date.
+    every item after it comes after the group's, even of the same date; and where it yields a
+    ``Boundary``, then with the boundary's frontier, even if nothing is in it (the merge then
+    knows how far this stream holds nothing without reading it on).
     """
     group: list[tuple[SortKey, T]] = []
     failure: UpstreamError | None = None
@@ -514,6 +533,10 @@ async def _ordered(
     try:
         try:
             async for item in stream.items:
+                if isinstance(item, Boundary):
+                    yield _in_order(group, reverse), None, False, item.until
+                    group, group_key = [], object()
+                    continue
                 if keep(item):
                     if sorted_by is not None:
                         coarse = sorted_by(item)

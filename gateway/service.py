@@ -128,6 +128,8 @@ class Gateway:
     today: Callable[[], date] = field(default=lambda: datetime.now(UTC).date())
     # Paused listings that the next page resumes (``time_entries``); ``maxsize=0`` disables.
     continuations: ContinuationStore[Merge[TimeEntry]] = field(default_factory=ContinuationStore)
+    # Where listings read nearest first last ended their first page (``recent.Reached``).
+    reached: recent.Reached = field(default_factory=recent.Reached)
 
     def select(self, names: Sequence[str] | None) -> list[SourceRuntime]:
         """The sources a listing reads (all of them for ``None``), each warmed (``Warms``):
@@ -181,6 +183,8 @@ class Gateway:
         after_key = decode_cursor(after) if after else None
         runtimes = self.select(flt.sources)
         scope = self._scope(flt, order, runtimes)
+        # A first page read nearest first: where the same one ended a moment ago (``Reached``).
+        nearest = (scope, first) if after_key is None and _recent_first(flt, first) else None
         merged, floor = None, None
         if after_key is not None:
             merged = self.continuations.take((encode_cursor(after_key), scope))
@@ -188,7 +192,10 @@ class Gateway:
             assert after_key is not None
             merged.resume(lambda k: past(k, after_key, order))
         else:
-            merged, floor = self._entry_merge(runtimes, flt, after_key, order, first, prepare)
+            reached = self.reached.get(nearest) if nearest is not None else None
+            merged, floor = self._entry_merge(
+                runtimes, flt, after_key, order, first, prepare, reached
+            )
         try:
             listing = await merged.page(first)
         except BaseException:
@@ -196,6 +203,8 @@ class Gateway:
             raise
         if floor is not None and after_key is None:  # a first page, not one after a cursor
             floor.settle(listing.items[-1] if listing.items else None)
+        if nearest is not None:
+            self.reached.remember(nearest, listing.items, first)
         if listing.has_next and listing.keys and merged.complete:
             if self.continuations.put((encode_cursor(listing.keys[-1]), scope), merged):
                 merged.read_on(first)
@@ -213,9 +222,12 @@ class Gateway:
         order: Order,
         first: int,
         prepare: Prepare[TimeEntry] | None,
+        reached: date | None = None,
     ) -> tuple[Merge[TimeEntry], Floor]:
         floor = Floor()
-        streams = [self._entry_stream(rt, flt, after_key, order, first, floor) for rt in runtimes]
+        streams = [
+            self._entry_stream(rt, flt, after_key, order, first, floor, reached) for rt in runtimes
+        ]
         merged = Merge(
             streams,
             key=entry_key,
@@ -261,9 +273,11 @@ class Gateway:
         order: Order,
         first: int,
         floor: Floor,
+        reached: date | None = None,
     ) -> SourceStream[TimeEntry]:
         """``rt``'s part of a listing whose page takes ``first`` entries; ``floor`` tells it
-        how far the page being read still needs entries."""
+        how far the page being read still needs entries, ``reached`` where the same listing's
+        first page ended a moment ago (``recent.Reached``)."""
         outcome = SourceOutcome(rt.name)
         if Kind.TIME_ENTRY not in rt.connector.capabilities.kinds:
             outcome.supported = False
@@ -276,13 +290,13 @@ class Gateway:
         in_order = date_order(rt, order)
         cuts = Cuts(entry_frontier(order)) if in_order is not None else None
         query = replace(query, cuts=cuts, floor=floor)
-        # ``first=0`` (only ``hasNextPage`` asked) has no page size to hint: the range at once.
-        if flt.date_from is None and 0 < first <= recent.RECENT_FIRST_MAX:
+        if _recent_first(flt, first):
             entries = recent.recent_first(
                 replace(query, limit=first),
                 declared=rt.connector.capabilities.time_entry_order,
                 today=self.today(),
                 filtered=lambda q: self._filtered(rt, q),
+                reached=reached,
             )
             return SourceStream(outcome, entries, sorted_by=by_date, cuts=cuts)
         # A range the client bounded with ``from`` is one it reads through (a report, a
@@ -429,6 +443,13 @@ class Gateway:
     async def aclose(self) -> None:
         await self.continuations.aclose()  # before the clients their generators use
         await asyncio.gather(*(rt.connector.aclose() for rt in self.sources.values()))
+
+
+def _recent_first(flt: TimeEntryFilter, first: int) -> bool:
+    """Whether a listing is read nearest first (``recent.recent_first``): no ``from``, and a
+    small page. ``first=0`` (only ``hasNextPage`` asked) has no page size to hint: the range
+    at once."""
+    return flt.date_from is None and 0 < first <= recent.RECENT_FIRST_MAX
 
 
 async def _empty() -> AsyncIterator[TimeEntry]:

@@ -456,11 +456,11 @@ async def test_the_same_question_again_starts_where_its_entries_reached_a_moment
     # one window, read whole days at a time, not in growing windows.
     since = days_ago(5)
 
-    async def windows_asked(limit: int = 50) -> list[dict[str, str]]:
+    async def windows_asked(limit: int = 50, start: date = since) -> list[dict[str, str]]:
         floor, known = Floor(), list[TimeEntry]()
         floor.bind(lambda: last_shown if known else None)  # known once a window is read
         before = len(await activity_queries(app))
-        listing = connector.time_entries(TimeEntryQuery(date_from=since, limit=limit, floor=floor))
+        listing = connector.time_entries(TimeEntryQuery(date_from=start, limit=limit, floor=floor))
         async for entry in listing:
             known.append(entry)
             assert entry.start is not None
@@ -475,6 +475,10 @@ async def test_the_same_question_again_starts_where_its_entries_reached_a_moment
     assert window_days(six_hours.items()) == 0.25
     again, *_ = await windows_asked()
     assert again["time_slot[start]"] == reaching["time_slot[start]"]  # one window, not two
+    # The same question from a nearer day (the service's near days, recent.Reached): the
+    # same moment, so the same one window.
+    nearer, *_ = await windows_asked(start=days_ago(2))
+    assert nearer["time_slot[start]"] == reaching["time_slot[start]"]
     # Another question (another page size) keeps its own: 6 hours first.
     other, *_ = await windows_asked(limit=20)
     assert window_days(other.items()) == 0.25
@@ -1051,7 +1055,8 @@ async def test_warming_opens_the_api_connection_while_the_token_is_exchanged(
 
 async def test_what_is_kept_of_a_question_holds_nothing_of_its_listing(hub: tuple[HubstaffConnector, Any]) -> None:
     # The recollection is keyed by the question alone: the listing's floor (bound to its merge,
-    # which buffers entries) and cuts are not kept alive with it.
+    # which buffers entries) and cuts are not kept alive with it; nor its `from`, which the same
+    # listing asked again may bring nearer (recent.Reached).
     connector, _ = hub
     floor = Floor()
     query = TimeEntryQuery(date_from=days_ago(6), limit=50, floor=floor, cuts=Cuts(entry_frontier(Order.DESC)))
@@ -1060,4 +1065,4 @@ async def test_what_is_kept_of_a_question_holds_nothing_of_its_listing(hub: tupl
     await listing.aclose()  # type: ignore[attr-defined]
     floor.settle(TimeEntry("other", "x", today(), 600, start=datetime.now(UTC) - timedelta(hours=30)))
     (kept,) = connector._reached
-    assert kept == query and kept.floor is None and kept.cuts is None
+    assert kept == replace(query, date_from=None) and kept.floor is None and kept.cuts is None

@@ -200,11 +200,13 @@ class HubstaffConnector:
         days_end = self._midnight((query.date_to or self._today()) + timedelta(days=1))
         reach, recalled = None, None
         if query.limit is not None:  # only growing windows use (and so keep) a recollection
-            reach, recalled = self._reach(query.floor), self._reached.get(query)
+            # Kept as the question alone: its cuts and floor (equal either way) would hold the
+            # listing's merge, and every entry buffered in it, for minutes. And whatever its
+            # ``from``: a listing asked again may start nearer (``recent.Reached``), and how
+            # far back its entries reached is a moment, the same for either range.
+            question = replace(query, cuts=None, floor=None, date_from=None)
+            reach, recalled = self._reach(query.floor), self._reached.get(question)
             if query.floor is not None:
-                # Kept as the question alone: its cuts and floor (equal either way) would hold
-                # the listing's merge, and every entry buffered in it, for minutes.
-                question = replace(query, cuts=None, floor=None)
                 query.floor.on_settled(partial(self._remember, question))
         batches = _plan(span, ceil_slot(days_end), reach=reach, recalled=recalled)
         async for entry in self._entries(span, batches, filters, query.cuts):
