@@ -94,19 +94,19 @@ async def recent_first(
     stops a day past there, if that is nearer.
     """
     ordered = declared is q.order
-    parts = _near_then_rest(q, today, reached)
-    for number, part in enumerate(parts, start=1):
+    *near, rest = _near_then_rest(q, today, reached)
+    for part in (*near, rest):
         async with aclosing(filtered(part)) as entries:
+            batch: list[TimeEntry] = []
             if ordered:
                 async for entry in entries:
                     yield entry
             else:
                 batch = [entry async for entry in entries]
-        if not ordered:
-            batch.sort(key=entry_key, reverse=q.order is Order.DESC)
-            for entry in batch:
-                yield entry
-        if number < len(parts):
+        batch.sort(key=entry_key, reverse=q.order is Order.DESC)  # read whole, then in order
+        for entry in batch:
+            yield entry
+        if part is not rest:
             yield _boundary_after(part)
 
 

@@ -60,7 +60,3 @@ async def test_the_caller_cancelled_while_waiting_still_ends_its_tasks() -> None
     with pytest.raises(asyncio.CancelledError):
         await outer
     assert inner.cancelled()
-
-
-async def test_nothing_to_end() -> None:
-    await cancel_and_wait()
