@@ -1,4 +1,5 @@
-"""The dashboard's calls against their minimum at other hours of the week, the clock shifted.
+"""The dashboard's calls and cold wall time against their bounds at other hours of the week,
+the clock shifted.
 
 Which entries are the 50 newest depends on the hour and the weekday: the seeded vendors work
 weekdays, some hold entries dated later today, and Hubstaff's sessions reach back as far as
@@ -7,8 +8,8 @@ equal to the minimum at the hour ``bench/run`` happens to run say little about a
 
 Each point runs its own simulators and fresh gateways with the wall clock shifted back
 ``hours`` by libfaketime (``LD_PRELOAD``; the monotonic clock is left alone, so latencies and
-rate windows are real), and measures the dashboard once, cold and warm, with the bounds of
-``bench.report``. A child process per point: the preload must be in place when it starts.
+rate windows are real), and measures the dashboard ``RUNS`` times, cold and warm, with the
+bounds of ``bench.report``. A child process per point: the preload must be in place when it starts.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from bench import report
 from bench.procs import simulators
 
 LATENCY_MS = 50.0
+# Runs a point: the wall times are medians (one cold run varies by ~10 ms here).
+RUNS = 3
 # Every 21 hours back over a week: eight points, each at another hour of the day (3 apart)
 # and on another day.
 POINTS = tuple(21 * k for k in range(8))
@@ -39,6 +42,12 @@ class Point:
     warm: tuple[int, int]
     above: dict[str, str]  # vendor -> "calls/minimum (routes)" where above the minimum, cold
     problems: list[str]
+    # The cold wall time (median), its critical-path bound, and the path with the lists that
+    # name the entries shown asked once those entries are in (``Bound.named_after``; None
+    # where no list names them), in seconds.
+    seconds: float
+    bound: float
+    named_after: float | None
 
 
 def faketime_env(hours: int) -> dict[str, str] | None:
@@ -74,7 +83,7 @@ def measure(points: Sequence[int] = POINTS) -> list[Point] | None:
 def _point(hours: int) -> dict[str, object]:
     at = datetime.now(UTC)  # shifted: this process runs under the preload
     with simulators(LATENCY_MS) as sims:
-        rows = {r.phase: r for r in report.measure(sims, 1, only=("dashboard",))}
+        rows = {r.phase: r for r in report.measure(sims, RUNS, only=("dashboard",))}
     cold, warm = rows["cold"], rows["warm"]
     above = {
         vendor: f"{calls}/{bound.calls} ({_routes(cold.routes.get(vendor, {}))})"
@@ -88,6 +97,9 @@ def _point(hours: int) -> dict[str, object]:
         "warm": (warm.calls, warm.bound.calls),
         "above": above,
         "problems": sorted({*cold.problems, *warm.problems}),
+        "seconds": cold.seconds,
+        "bound": cold.bound.seconds,
+        "named_after": cold.bound.named_after,
     }
 
 
