@@ -43,7 +43,7 @@ from schema.common import (
 )
 from schema.context import Context, Info
 from schema.execution import CompiledExecutor
-from schema.extensions import SourceProblems
+from schema.extensions import SourceProblems, error_code
 from schema.node import Node
 from schema.projects import Project
 from schema.selection import prefetch_links
@@ -220,9 +220,8 @@ class HourglassSchema(strawberry.Schema):
             # Wrapping a GraphQLError with no path: graphql-core refusing the request's variables.
             refused = isinstance(original, GraphQLError) and error.path is None
             if original is None or isinstance(original, HourglassError) or refused:
-                code = getattr(
-                    original, "code", (error.extensions or {}).get("code", "GRAPHQL_ERROR")
-                )
+                # The code the client is answered with, so that a log line and an answer match.
+                code = error_code(error)
                 log.info("graphql error", extra={"fields": {"code": code, "error": error.message}})
             else:
                 log.error("unexpected error in a resolver", exc_info=original)

@@ -10,6 +10,8 @@ from strawberry.extensions import SchemaExtension
 from gateway.errors import HourglassError, UpstreamError
 from schema.context import Context
 
+INTERNAL = "INTERNAL_SERVER_ERROR"
+
 
 class SourceProblems(SchemaExtension):
     """Append the per-source problems resolvers recorded to the result's ``errors``, and give
@@ -27,29 +29,39 @@ class SourceProblems(SchemaExtension):
         result.errors = errors or None
 
 
-def _with_code(error: GraphQLError) -> GraphQLError:
+def error_code(error: GraphQLError) -> str:
+    """The ``extensions.code`` ``error`` is answered with, and logged with (``process_errors``,
+    which sees errors before this extension has coded them)."""
     original = error.original_error
-    extensions = dict(error.extensions or {})
     if isinstance(original, HourglassError):
-        extensions["code"] = original.code
-        if isinstance(original, UpstreamError):
-            extensions["source"] = original.source
-            if original.retry_after is not None:
-                extensions["retryAfter"] = original.retry_after
-    elif isinstance(original, GraphQLError) and error.path is None:
+        return original.code
+    if isinstance(original, GraphQLError) and error.path is None:
         # graphql-core refusing the request's variables before anything ran ("Variable '$n'
         # got invalid value ..."): the client's input, and a message safe to show.
-        extensions["code"] = "BAD_USER_INPUT"
-    elif original is not None:
+        return "BAD_USER_INPUT"
+    if original is not None:
+        return INTERNAL
+    # No cause: a document that does not validate, unless the error names its own code.
+    code = (error.extensions or {}).get("code")
+    return code if isinstance(code, str) else "GRAPHQL_VALIDATION_FAILED"
+
+
+def _with_code(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    code = error_code(error)
+    if code == INTERNAL and original is not None and not isinstance(original, HourglassError):
         # An unexpected exception: its text may hold anything (URLs, payloads). Hide it.
         return GraphQLError(
             "internal error",
             nodes=error.nodes,
             path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR"},
+            extensions={"code": code},
             original_error=original,
         )
-    elif "code" not in extensions:
-        extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
+    extensions = {**(error.extensions or {}), "code": code}
+    if isinstance(original, UpstreamError):
+        extensions["source"] = original.source
+        if original.retry_after is not None:
+            extensions["retryAfter"] = original.retry_after
     error.extensions = extensions
     return error

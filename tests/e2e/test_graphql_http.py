@@ -7,6 +7,7 @@ upstream call count, and the ``X-Hourglass-Cache`` header says what the cache di
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -150,8 +151,14 @@ def get(**params: str) -> dict[str, Any]:
     ],
 )  # fmt: skip
 async def test_refusals_say_what_is_wrong_without_a_trace(
-    settings: Settings, request_kw: dict[str, Any], status: int, code: str, says: str
+    settings: Settings,
+    request_kw: dict[str, Any],
+    status: int,
+    code: str,
+    says: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="hourglass.graphql")
     async with app_client(settings) as client:
         response = await client.request(url="/graphql", **request_kw)
     assert response.status_code == status
@@ -160,6 +167,9 @@ async def test_refusals_say_what_is_wrong_without_a_trace(
     assert error["extensions"]["code"] == code
     assert says in error["message"]
     assert "Traceback" not in response.text and 'File "' not in response.text
+    # A refusal of the document or its variables is logged with the code it is answered with.
+    logged = [r.__dict__["fields"]["code"] for r in caplog.records if r.name == "hourglass.graphql"]
+    assert logged == ([code] if code.startswith("GRAPHQL_") or code == "BAD_USER_INPUT" else [])
     if status == 405:
         assert response.headers["allow"] in {"GET, POST", "POST"}
 
