@@ -660,7 +660,12 @@ async def test_the_stored_chain_outlives_a_restart(shared: tuple[Any, Path]) -> 
 async def test_a_store_left_by_another_account_costs_one_refused_request(
     shared: tuple[Any, Path], tmp_path: Path
 ) -> None:
-    _, state = shared
+    shared_app, state = shared
+    stored = connect(shared_app, state)  # the shared chain is stored, whichever tests ran first
+    try:
+        await stored.whoami()
+    finally:
+        await stored.aclose()
     (tmp_path / "tokens.json").write_text((state / "tokens.json").read_text())
     app = simulator()  # a fresh account (the demo restarted): the stored chain means nothing here
     fresh = connect(app, tmp_path)
