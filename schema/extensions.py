@@ -39,11 +39,14 @@ def error_code(error: GraphQLError) -> str:
         # graphql-core refusing the request's variables before anything ran ("Variable '$n'
         # got invalid value ..."): the client's input, and a message safe to show.
         return "BAD_USER_INPUT"
-    if original is not None:
-        return INTERNAL
-    # No cause: a document that does not validate, unless the error names its own code.
     code = (error.extensions or {}).get("code")
-    return code if isinstance(code, str) else "GRAPHQL_VALIDATION_FAILED"
+    if isinstance(code, str) and original is None:
+        return code
+    if original is not None or error.path is not None:
+        # An unexpected exception, or graphql-core's own failure to complete a field that
+        # ran ("Cannot return null for non-nullable field ..."): ours, not the client's.
+        return INTERNAL
+    return "GRAPHQL_VALIDATION_FAILED"  # no cause and nothing ran: the document is invalid
 
 
 def _with_code(error: GraphQLError) -> GraphQLError:
