@@ -199,10 +199,7 @@ class GraphQLEndpoint:
             operation = self._documents.operation(params)
         except RequestError as exc:
             if exc.error is not None:
-                # Logged as Strawberry would, with the code the answer gives (the payload is
-                # the request error's own: this changes nothing the client sees).
-                exc.error.extensions = {**(exc.error.extensions or {}), "code": exc.code}
-                self._schema.process_errors([exc.error])
+                self._schema.process_errors([exc.error])  # logged as Strawberry would
             raise
         kind = operation.operation
         if kind is OperationType.SUBSCRIPTION:

@@ -41,6 +41,10 @@ class RequestError(Exception):
         self.message = message
         self.code = code
         self.headers = dict(headers or {})
+        if error is not None:
+            # The refused document's error carries the code it is answered with, wherever it
+            # goes next (the schema's ``process_errors`` logs it).
+            error.extensions = {**(error.extensions or {}), "code": code}
         self.error = error
 
     def payload(self) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from schema.common import (
 )
 from schema.context import Context, Info
 from schema.execution import CompiledExecutor
-from schema.extensions import SourceProblems, error_code
+from schema.extensions import SourceProblems, error_code, unexpected
 from schema.node import Node
 from schema.projects import Project
 from schema.selection import prefetch_links
@@ -216,15 +216,12 @@ class HourglassSchema(strawberry.Schema):
     def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Log each error as one line; a stack trace only for errors that are our bugs."""
         for error in errors:
-            original = error.original_error
-            # Wrapping a GraphQLError with no path: graphql-core refusing the request's variables.
-            refused = isinstance(original, GraphQLError) and error.path is None
-            if original is None or isinstance(original, HourglassError) or refused:
+            if unexpected(error):
+                log.error("unexpected error in a resolver", exc_info=error.original_error)
+            else:
                 # The code the client is answered with, so that a log line and an answer match.
                 code = error_code(error)
                 log.info("graphql error", extra={"fields": {"code": code, "error": error.message}})
-            else:
-                log.error("unexpected error in a resolver", exc_info=original)
 
 
 def build_schema(*, compiled: bool | None = None) -> strawberry.Schema:

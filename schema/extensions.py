@@ -49,11 +49,22 @@ def error_code(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"  # no cause and nothing ran: the document is invalid
 
 
+def unexpected(error: GraphQLError) -> bool:
+    """Whether ``error`` wraps an exception that is our bug (not a domain error, not
+    graphql-core refusing the request): its text is hidden, its trace logged."""
+    original = error.original_error
+    return (
+        original is not None
+        and not isinstance(original, HourglassError)
+        and error_code(error) == INTERNAL
+    )
+
+
 def _with_code(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     code = error_code(error)
-    if code == INTERNAL and original is not None and not isinstance(original, HourglassError):
-        # An unexpected exception: its text may hold anything (URLs, payloads). Hide it.
+    if unexpected(error):
+        # Its text may hold anything (URLs, payloads). Hide it.
         return GraphQLError(
             "internal error",
             nodes=error.nodes,
