@@ -287,8 +287,9 @@ class Merge(Generic[T]):
                             waits.append(pull)
                 await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
         except BaseException:
-            for task in refills.values():
-                task.cancel()
+            # Waited for, not only cancelled: each refill's read stops (its source's
+            # generator runs its cleanup) before this page's failure or cancellation goes on.
+            await cancel_and_wait(*refills.values())
             raise
         for task in refills.values():
             task.result()

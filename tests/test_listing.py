@@ -435,6 +435,32 @@ async def test_closing_a_merge_stops_a_read_ahead_in_flight() -> None:
     assert closed.is_set()
 
 
+async def test_a_page_cancelled_while_a_source_is_read_returns_once_that_read_has_stopped() -> None:
+    # A request cancelled (its client gone, its deadline passed) while the merge waits on a
+    # source: the read is ended, its generator's cleanup run, before the cancellation goes on.
+    asked, ended = asyncio.Event(), asyncio.Event()
+
+    async def hanging() -> AsyncIterator[Item]:
+        asked.set()
+        try:
+            await asyncio.Event().wait()
+            yield (1, "never")
+        finally:
+            await asyncio.sleep(0)  # a cleanup that awaits, as closing a response does
+            ended.set()
+
+    quick = SourceStream(SourceOutcome("a"), _items(A, [], None), lambda i: i[0])
+    slow = SourceStream(SourceOutcome("b"), hanging(), lambda i: i[0])
+    merged = Merge([quick, slow], key=lambda i: i, order=Order.DESC, keep=lambda _: True)
+    page = asyncio.ensure_future(merged.page(3))
+    await asyncio.wait_for(asked.wait(), 5)
+    page.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await page
+    assert ended.is_set()
+    await merged.aclose()
+
+
 async def test_groups_read_ahead_are_taken_without_a_pass_of_the_event_loop_each() -> None:
     # `b` is read ahead (a page's worth: 20 days) while `a` answers; once `a` has, the merge
     # moves through the days held in memory (``_Head.advance``) without a pass of the event

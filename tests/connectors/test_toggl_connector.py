@@ -326,6 +326,33 @@ async def test_a_full_me_listing_may_be_cut_short_so_reports_answer_instead() ->
     assert "GET /api/v9/me/time_entries" in asked
 
 
+async def test_closing_ends_a_shared_me_call_its_caller_gave_up_on_before_the_client_closes() -> None:
+    # ``/me`` is shared (shielded): a caller that goes away leaves it running. ``aclose`` must
+    # end it, not only ask it to end, before the client it calls through is closed.
+    asked, ended = asyncio.Event(), asyncio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v9/me":
+            asked.set()
+            try:
+                await asyncio.Event().wait()  # Toggl never answers
+            finally:
+                ended.set()
+        return httpx.Response(200, json=[], headers=QUOTA_OK)
+
+    connector = _mock_connector(handler)  # type: ignore[arg-type]
+    caller = asyncio.ensure_future(
+        entries(connector, date_from=TODAY, date_to=TODAY, user_ids=frozenset({"1"}))
+    )
+    await asyncio.wait_for(asked.wait(), 5)
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    assert not ended.is_set()  # the shared call outlives its caller
+    await connector.aclose()
+    assert ended.is_set()
+
+
 async def test_an_unknown_entry_id_is_none(sim: tuple[Any, TogglConnector]) -> None:
     _, connector = sim
     assert await connector.time_entry("1") is None

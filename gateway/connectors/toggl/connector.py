@@ -39,6 +39,7 @@ from gateway.models import Kind, Reference, TimeEntry
 from gateway.pagination import PageRequest
 from gateway.pagination.header_cursor import HeaderCursorPaginator
 from gateway.pagination.short_page import ShortPagePaginator
+from gateway.tasks import cancel_and_wait
 
 RATE_LIMIT = (1, 1.0)
 PER_PAGE = 200  # projects and tasks: Toggl's maximum
@@ -281,8 +282,9 @@ class TogglConnector:
         return UpstreamBadResponse(self.source, message)
 
     async def aclose(self) -> None:
-        if self._me is not None and not self._me.done():
-            self._me.cancel()
+        if self._me is not None:
+            # Ended before the client it calls through is closed, and its failure retrieved.
+            await cancel_and_wait(self._me)
         await self._upstream.aclose()
 
 
