@@ -16,13 +16,17 @@ from pathlib import Path
 from typing import Any
 
 from bench import bounds, bulk, hours, report, stack, throughput
-from bench.procs import VENDORS, machine, prefault, simulators
+from bench.procs import CALIBRATION_LOOP, VENDORS, calibration, machine, prefault, simulators
 from bench.vendors import Figure, run_all
 
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
 LATENCY_MS = 50
 # The issue's acceptance: cold wall time within this factor of its critical-path bound.
 ACCEPTED_RATIO = 1.2
+# Calibrations further apart than this (slowest over fastest) say the host's speed moved
+# during the run. Readings a minute apart here have ranged from 284 to 440 ms on a shared VM;
+# on a steady host, best-of-3 readings stay within a few percent.
+SPEED_DRIFT = 1.15
 
 METHOD = """\
 Every figure is the median of {runs} run(s). Each vendor's simulator runs as its own process
@@ -82,20 +86,27 @@ def main(argv: Sequence[str] | None = None) -> None:
     runs = parser.parse_args(argv).runs
     sections: list[str] = []
     prefault()
+    # The gateway scenarios' wall times hold the gateway's CPU work: read the host's speed
+    # on either side of them, and at the end.
+    speeds = [("before the gateway scenarios", calibration())]
     with simulators(LATENCY_MS) as sims:
         rows = report.measure(sims, runs)
     sections += _scenarios(rows)
     sections += _hours(hours.measure())
+    speeds.append(("after them", calibration()))
     with simulators(LATENCY_MS, relaxed=True) as sims:
         loads = [throughput.measure(sims) for _ in range(runs)]
     sections += _throughput(loads)
     sections += _stack([stack.measure() for _ in range(runs)])
     sections += _bulk(runs)
     sections += _vendors([asyncio.run(run_all()) for _ in range(runs)])
+    speeds.append(("at the end", calibration()))
     header = [
         "# Benchmarks",
         "",
         f"Produced by `bench/run` on {datetime.now(UTC):%Y-%m-%d}; machine: {machine()}.",
+        "",
+        _speed(speeds),
         "",
         "## Method",
         "",
@@ -108,6 +119,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     OUT.write_text("\n".join(header + sections) + "\n")
     print(OUT.read_text())
+
+
+def _speed(readings: Sequence[tuple[str, float]]) -> str:
+    """The host's calibration readings (seconds, by when taken), and whether its speed moved
+    between them: a shared VM's does, and every wall time and CPU figure moves with it."""
+    taken = ", ".join(f"{seconds * 1000:.0f} ms {when}" for when, seconds in readings)
+    line = (
+        f"Calibration ({CALIBRATION_LOOP // 10**6}M iterations of a Python loop, best of 3; "
+        f"lower is faster): {taken}."
+    )
+    values = [seconds for _, seconds in readings]
+    drift = max(values) / min(values)
+    if drift > SPEED_DRIFT:
+        line += (
+            f" **The host's speed moved by {(drift - 1) * 100:.0f}% during this run:** "
+            "its wall times and CPU figures are not comparable with a steadier run's."
+        )
+    return line
 
 
 def _ratio(value: float, bound: float) -> str:

@@ -263,11 +263,7 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    return (
-        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; "
-        f"calibration: {calibration() * 1000:.0f} ms for {CALIBRATION_LOOP // 10**6}M iterations "
-        "of a Python loop"
-    )
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def calibration() -> float:
