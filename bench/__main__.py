@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import bounds, bulk, hours, report, stack, throughput
-from bench.procs import CALIBRATION_LOOP, VENDORS, calibration, machine, prefault, simulators
+from bench.procs import CALIBRATION, VENDORS, calibration, machine, prefault, simulators
 from bench.vendors import Figure, run_all
 
 OUT = Path(__file__).resolve().parents[1] / "BENCHMARKS.md"
@@ -125,10 +125,7 @@ def _speed(readings: Sequence[tuple[str, float]]) -> str:
     """The host's calibration readings (seconds, by when taken), and whether its speed moved
     between them: a shared VM's does, and every wall time and CPU figure moves with it."""
     taken = ", ".join(f"{seconds * 1000:.0f} ms {when}" for when, seconds in readings)
-    line = (
-        f"Calibration ({CALIBRATION_LOOP // 10**6}M iterations of a Python loop, best of 3; "
-        f"lower is faster): {taken}."
-    )
+    line = f"Calibration ({CALIBRATION}; lower is faster): {taken}."
     values = [seconds for _, seconds in readings]
     drift = max(values) / min(values)
     if drift > SPEED_DRIFT:

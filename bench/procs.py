@@ -32,6 +32,11 @@ HOURGLASS = [sys.executable, "-m", "gateway.cli"]
 # gateway's only when the gateway leaves a core idle (their answers still take the latency).
 NICE = ["nice", "-n", "10"]
 CALIBRATION_LOOP = 10_000_000  # iterations of ``calibration``'s loop
+CALIBRATION_TRIES = 3  # ``calibration`` is the best of these
+# What a ``calibration`` reading is, as a report says it.
+CALIBRATION = (
+    f"{CALIBRATION_LOOP // 10**6}M iterations of a Python loop, best of {CALIBRATION_TRIES}"
+)
 PREFAULT_BYTES = 3 * 2**30  # at most; a quarter of the memory available if that is less
 _CHUNK = 2**26  # ``touch`` writes this much at a time
 VENDORS = ("harvest", "hubstaff", "hubplanner", "hustle", "toggl", "clockify", "everhour")
@@ -267,11 +272,11 @@ def machine() -> str:
 
 
 def calibration() -> float:
-    """Seconds a fixed pure-Python loop takes here (best of 3): machines of one model name
+    """Seconds a fixed pure-Python loop takes here (``CALIBRATION``): machines of one model name
     differ in speed (a shared VM), and every CPU figure of a report moves with it; this says
     by how much when two reports are compared."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(CALIBRATION_TRIES):
         started = time.perf_counter()
         total = 0
         for i in range(CALIBRATION_LOOP):

@@ -6,7 +6,7 @@ import asyncio
 import base64
 import re
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -269,7 +269,14 @@ async def test_bad_credentials_are_upstream_auth_failed_without_the_secret() -> 
     assert "not-the-token-5f2c" not in str(caught.value) and "Incorrect" not in str(caught.value)
 
 
-def _mock_connector(handler: Callable[[httpx.Request], httpx.Response]) -> TogglConnector:
+# A handler as httpx.MockTransport takes one: answering at once, or as a coroutine.
+Handler = (
+    Callable[[httpx.Request], httpx.Response]
+    | Callable[[httpx.Request], Coroutine[None, None, httpx.Response]]
+)
+
+
+def _mock_connector(handler: Handler) -> TogglConnector:
     entry = {**demo_source("http://toggl.mock"), "rate_limit": FAST}
     context = ConnectorContext(user_agent="t", transport=httpx.MockTransport(handler))
     return create_connector(CONFIG.model_validate(entry), context, now=lambda: NOW)
@@ -340,7 +347,7 @@ async def test_closing_ends_a_shared_me_call_its_caller_gave_up_on_before_the_cl
                 ended.set()
         return httpx.Response(200, json=[], headers=QUOTA_OK)
 
-    connector = _mock_connector(handler)  # type: ignore[arg-type]
+    connector = _mock_connector(handler)
     caller = asyncio.ensure_future(
         entries(connector, date_from=TODAY, date_to=TODAY, user_ids=frozenset({"1"}))
     )
