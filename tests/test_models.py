@@ -91,6 +91,6 @@ def test_what_the_generated_init_would_leave_out_is_refused(extra: dict[str, Any
     namespace = {"__annotations__": {"id": "str"}} | extra
     if "__post_init__" not in extra:
         namespace["__annotations__"] |= {next(iter(extra)): "int"}
-    cls = dataclasses.dataclass(frozen=True, slots=True)(type("Sample", (), namespace))
+    cls: type = dataclasses.dataclass(frozen=True, slots=True)(type("Sample", (), namespace))
     with pytest.raises(TypeError, match="Sample"):
         _init_through_slots(cls)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 import pytest
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLInterfaceType, GraphQLObjectType
 
@@ -36,6 +38,8 @@ def test_every_type_field_and_argument_is_described() -> None:
         pytest.param(breaker.CircuitState, sources.CircuitState, id="circuit"),
     ],
 )
-def test_graphql_enums_are_the_breakers_by_value(breaker_enum: type, graphql_enum: type) -> None:
+def test_graphql_enums_are_the_breakers_by_value(
+    breaker_enum: type[Enum], graphql_enum: type[Enum]
+) -> None:
     # schema/sources.py converts by value: a breaker member without a twin would fail there.
     assert {m.value for m in breaker_enum} == {m.value for m in graphql_enum}

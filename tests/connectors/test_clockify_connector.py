@@ -16,6 +16,7 @@ import pytest
 
 from gateway.connectors.base import ConnectorContext, Order, TimeEntryDraft, TimeEntryQuery
 from gateway.connectors.clockify import CONFIG, ClockifyConnector, connector, create_connector, plan
+from gateway.connectors.clockify import mapping as clockify_mapping
 from gateway.errors import UpstreamAuthError, UpstreamNotFound, UserInputError
 from gateway.loaders import Loaders
 from gateway.models import Kind, Project, Task
@@ -447,10 +448,13 @@ async def test_reading_50_entries_of_a_week_maps_about_50_rows(
     force(monkeypatch, strategy)
     everything = await entries(sim.connector, WEEK)
     mapped: list[str] = []
-    real = getattr(connector.mapping, to_entry)
-    monkeypatch.setattr(
-        connector.mapping, to_entry, lambda *a, **k: mapped.append(a[1]) or real(*a, **k)
-    )
+    real = getattr(clockify_mapping, to_entry)
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        mapped.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(clockify_mapping, to_entry, counted)
     taken = await first(sim.connector, WEEK, 50)
     assert len(everything) > 400  # a week holds hundreds of rows
     assert [e.id for e in taken] == [e.id for e in everything[:50]]

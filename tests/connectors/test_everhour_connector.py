@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from gateway.connectors.base import ConnectorContext, Cuts, Order, TimeEntryDraft, TimeEntryQuery
 from gateway.connectors.everhour import CONFIG, EverhourConnector, ShortPagePaginator, connector
+from gateway.connectors.everhour import mapping as everhour_mapping
 from gateway.connectors.everhour.connector import windows
 from gateway.errors import NotSupported, UpstreamAuthError, UpstreamBadResponse, UserInputError
 from gateway.loaders import Loaders
@@ -657,8 +658,13 @@ async def test_reading_50_entries_maps_about_50_records_in_the_same_order(
     query = TimeEntryQuery(date_from=TODAY - timedelta(days=6), running=None)
     everything = [e async for e in c.time_entries(query)]
     mapped: list[object] = []
-    real = connector.mapping.time_record
-    monkeypatch.setattr(connector.mapping, "time_record", lambda *a: mapped.append(a) or real(*a))
+    real = everhour_mapping.time_record
+
+    def counted(*args: Any) -> Any:
+        mapped.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(everhour_mapping, "time_record", counted)
     listing = closable(c, query)
     taken = [await anext(listing) for _ in range(50)]
     await listing.aclose()

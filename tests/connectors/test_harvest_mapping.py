@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from gateway.connectors.harvest import mapping
+from gateway.connectors.harvest.payloads import TimeEntryPayload
 from gateway.normalize import local_to_utc
 
 NEW_YORK, BERLIN = ZoneInfo("America/New_York"), ZoneInfo("Europe/Berlin")
 
 
-def entry(day: str, started: str | None, ended: str | None, **fields: Any) -> dict[str, Any]:
-    return {
+def entry(day: str, started: str | None, ended: str | None, **fields: Any) -> TimeEntryPayload:
+    raw = {
         "id": 1,
         "spent_date": day,
         "started_time": started,
@@ -26,6 +27,7 @@ def entry(day: str, started: str | None, ended: str | None, **fields: Any) -> di
         "user": {"id": 5, "name": "Ann"},
         **fields,
     }
+    return cast(TimeEntryPayload, raw)  # the vendor's JSON as it arrives: any field, any value
 
 
 @pytest.mark.parametrize(
@@ -75,7 +77,7 @@ def entry(day: str, started: str | None, ended: str | None, **fields: Any) -> di
     ],
 )
 def test_a_shared_memo_maps_each_entry_as_mapping_it_alone_does(
-    rows: list[tuple[dict[str, Any], ZoneInfo]],
+    rows: list[tuple[TimeEntryPayload, ZoneInfo]],
 ) -> None:
     now = datetime(2026, 3, 16, 14, tzinfo=UTC)
     memo = mapping.EntryMemo()

@@ -265,7 +265,7 @@ async def test_warming_starts_the_exchange_that_token_then_shares() -> None:
     for _ in range(5):  # a few steps of the loop, well within the exchange's 10 ms
         await asyncio.sleep(0)
     assert endpoint.calls == [PAT]  # sent before anyone asked for the token
-    assert await asyncio.gather(tokens.token(), tokens.token()) == ["at-1", "at-1"]
+    assert list(await asyncio.gather(tokens.token(), tokens.token())) == ["at-1", "at-1"]
     assert not tokens.warm()  # fresh: nothing to do
     clock.now += 3600 - 100  # due for renewal
     assert tokens.warm()

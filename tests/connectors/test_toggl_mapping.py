@@ -161,10 +161,10 @@ def test_route(query: TimeEntryQuery, me: str | None, expected: plan.Route) -> N
     ],
 )
 def test_report_windows_cover_the_padded_range(days: int, expected_windows: int) -> None:
-    query = TimeEntryQuery(date_from=TODAY - timedelta(days=days), date_to=TODAY)
-    windows = plan.report_windows(query, TODAY)
+    date_from = TODAY - timedelta(days=days)
+    windows = plan.report_windows(TimeEntryQuery(date_from=date_from, date_to=TODAY), TODAY)
     assert len(windows) == expected_windows
-    assert windows[0][1] == TODAY + timedelta(days=1) and windows[-1][0] == query.date_from - timedelta(days=1)
+    assert windows[0][1] == TODAY + timedelta(days=1) and windows[-1][0] == date_from - timedelta(days=1)
     for (start, _), (_, older_end) in itertools.pairwise(windows):
         assert older_end == start - timedelta(days=1)
     assert all((end - start).days < plan.REPORT_MAX_DAYS for start, end in windows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date
 from typing import Any
 
@@ -107,11 +107,12 @@ async def test_filters_keep_exactly_the_matching_entries(
 async def test_id_filters_by_user_project_and_client(client: httpx.AsyncClient) -> None:
     everything = await entries(client, 'from: "2026-03-01"')
     sample = everything[0]
-    for arg, pick in (
+    picks: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
         ("userIds", lambda e: e["user"]["id"]),
         ("projectIds", lambda e: e["project"]["id"]),
         ("clientIds", lambda e: e["project"]["client"]["id"]),
-    ):
+    )
+    for arg, pick in picks:
         wanted = pick(sample)
         got = await entries(client, f'from: "2026-03-01", {arg}: ["{wanted}"]')
         assert [e["id"] for e in got] == [e["id"] for e in everything if pick(e) == wanted], arg

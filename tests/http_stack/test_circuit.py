@@ -131,10 +131,10 @@ async def test_half_open_lets_exactly_one_probe_through() -> None:
     await asyncio.sleep(0.01)
     others = [await attempt(up, f"other{i}") for i in range(3)]
     assert all(isinstance(e, CircuitOpenError) for e in others)
-    assert breaker.state is CircuitState.HALF_OPEN
+    assert breaker.snapshot().state is CircuitState.HALF_OPEN
     release.set()
     await probe
-    assert breaker.state is CircuitState.CLOSED
+    assert breaker.snapshot().state is CircuitState.CLOSED
     assert await attempt(up, "after") is None
     assert calls == ["/x"] * 3 + ["/probe", "/after"]
 

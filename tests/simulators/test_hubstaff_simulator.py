@@ -502,8 +502,8 @@ async def test_unknown_route_is_404_in_vendor_body(sim: Sim) -> None:
 def quiet_member(data: Any) -> int:
     """An active member who is not tracking right now (so nothing of theirs changes at NOW)."""
     online = {r["user_id"] for _, r in data.last_activities if r["online"]}
-    return next(m["user_id"] for _, m in data.catalog.members
-                if m["membership_status"] == "active" and m["user_id"] not in online)
+    return int(next(m["user_id"] for _, m in data.catalog.members
+                    if m["membership_status"] == "active" and m["user_id"] not in online))
 
 
 def free_slot(data: Any, user_id: int) -> datetime:
