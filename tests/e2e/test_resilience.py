@@ -34,11 +34,9 @@ from tests.conftest import app_client, weekday_ago
 # Token vendors refresh on a 401 and resend; API-key vendors report the key as rejected.
 OAUTH = {"hubstaff", "hustle"}
 DEADLINE = 2.0
-# The deadline for a fault the gateway must recover from. Recovering takes well under a second
-# (a 0.5 s hang and a retry), yet CI once failed hang-once-hubstaff with "did not answer in
-# time", which only a query past its 2 s deadline gives; ~40 runs (alone, under CPU load, in
-# the suite) did not repeat it: most likely the VM paused. A longer deadline never slows a
-# recovery, and the faults that must fail keep the short one (each waits it out).
+# The deadline for a fault the gateway must recover from (well under a second: a 0.5 s hang
+# and a retry). Longer, it slows no recovery and keeps a pause of the host from failing one;
+# the faults that must fail keep the short one, which each of them waits out.
 RECOVERY_DEADLINE = 10.0
 QUERY = """
 query($sources: [String!], $from: Date, $to: Date) {
