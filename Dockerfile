@@ -2,10 +2,11 @@
 # (with no config it serves the demo sources; mount a config and pass --config for real ones).
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md constraints.txt ./
 COPY gateway ./gateway
 COPY schema ./schema
-RUN pip install --no-cache-dir --prefix=/install .
+# The versions the tests ran with (constraints.txt), not whatever is newest on the day.
+RUN pip install --no-cache-dir --prefix=/install -c constraints.txt .
 
 FROM python:3.11-slim
 COPY --from=build /install /usr/local
