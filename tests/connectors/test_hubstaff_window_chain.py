@@ -13,6 +13,7 @@ import pytest
 from gateway.connectors.hubstaff import connector as hubstaff_connector
 from gateway.connectors.hubstaff import mapping
 from gateway.connectors.hubstaff.windows import by_start
+from tests.conftest import record_calls
 from tests.connectors.test_hubstaff_connector import days_ago
 from tests.connectors.test_hubstaff_window_sessions import SLOT, T0, a_month, cut, timeline
 
@@ -133,13 +134,7 @@ async def test_a_month_read_page_by_page_is_the_sessions_of_all_its_activities(
     """The connector takes the page-by-page path (no window chained at once) and still
     gives every session whole, across windows and batches."""
     monkeypatch.setattr(hubstaff_connector, "WINDOWS_AT_ONCE", 2)
-    at_once, window_sessions = [], mapping.window_sessions
-
-    def counted(*args: Any) -> mapping.WindowSessions | None:
-        at_once.append(args)
-        return window_sessions(*args)
-
-    monkeypatch.setattr(mapping, "window_sessions", counted)
+    at_once = record_calls(monkeypatch, mapping, "window_sessions")
     rng = random.Random(5)
     first = datetime.combine(days_ago(33), datetime.min.time(), T0.tzinfo)
     data = timeline(rng, first, first + timedelta(days=32), [1, 3, 6, 24, 60], [0, 6, 72, 144])

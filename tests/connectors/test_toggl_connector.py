@@ -30,6 +30,7 @@ from gateway.http import deadline_scope
 from gateway.models import Kind, Task, TimeEntry
 from gateway.simulators.kit import Clock, ManualClock, SimulatorConfig, SystemClock
 from gateway.simulators.toggl import create_app, demo_source
+from tests.conftest import record_calls
 
 TODAY = date(2026, 1, 15)
 NOW = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
@@ -567,14 +568,7 @@ async def test_the_report_comes_newest_first_and_50_entries_map_about_50_items(
     _, connector = sim
     assert connector.capabilities.time_entry_order is Order.DESC
     everything = await entries(connector, **WEEK)
-    mapped: list[object] = []
-    real = toggl_mapping.report_entry
-
-    def counted(*args: Any) -> Any:
-        mapped.append(args)
-        return real(*args)
-
-    monkeypatch.setattr(toggl_mapping, "report_entry", counted)
+    mapped = record_calls(monkeypatch, toggl_mapping, "report_entry")
     listing = connector.time_entries(TimeEntryQuery(**WEEK))
     taken = [await anext(listing) for _ in range(50)]
     await listing.aclose()  # type: ignore[attr-defined]
