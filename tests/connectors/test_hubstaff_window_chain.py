@@ -128,11 +128,15 @@ def test_what_the_window_at_once_decides_is_left_to_it(pages: list[list[Any]]) -
     assert chained(pages) is None
 
 
+@pytest.mark.parametrize("one_synced_late", [False, True])
 async def test_a_month_read_page_by_page_is_the_sessions_of_all_its_activities(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_synced_late: bool
 ) -> None:
     """The connector takes the page-by-page path (no window chained at once) and still
-    gives every session whole, across windows and batches."""
+    gives every session whole, across windows and batches. With one slot synced days late
+    (it gets the newest id), its window's pages are out of time order: that window is
+    chained at once instead, with the same result (which also shows that the spy sees the
+    connector's calls)."""
     monkeypatch.setattr(hubstaff_connector, "WINDOWS_AT_ONCE", 2)
     at_once = record_calls(monkeypatch, mapping, "window_sessions")
     rng = random.Random(5)
@@ -140,7 +144,11 @@ async def test_a_month_read_page_by_page_is_the_sessions_of_all_its_activities(
     data = timeline(rng, first, first + timedelta(days=32), [1, 3, 6, 24, 60], [0, 6, 72, 144])
     data += cut(first + timedelta(days=10, hours=20), 8 * 86400, (9, 5, 23), [0] * 1200)
     data = in_creation_order(data, rng, late=0.0)
+    if one_synced_late:
+        synced = first + timedelta(days=20)  # inside the range read (31 to 2 days ago)
+        late = next(a for a in data if datetime.fromisoformat(a["starts_at"]) >= synced)
+        late["id"] = max(a["id"] for a in data) + 1
     found, expected = await a_month(tmp_path, data)
     assert found == expected
     assert any(e.duration_seconds == 8 * 86400 for e in found)
-    assert at_once == []
+    assert (at_once == []) is not one_synced_late
