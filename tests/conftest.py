@@ -35,20 +35,6 @@ def parked(monkeypatch: pytest.MonkeyPatch) -> Iterator[deque[object]]:
     kept.clear()
 
 
-def record_calls(monkeypatch: pytest.MonkeyPatch, owner: Any, name: str) -> list[tuple[Any, ...]]:
-    """Replace ``owner.name`` for the test with a spy that still calls it: the list returned
-    gets each call's positional arguments, in order (how often a mapping function ran)."""
-    calls: list[tuple[Any, ...]] = []
-    real = getattr(owner, name)
-
-    def recorded(*args: Any, **kwargs: Any) -> Any:
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(owner, name, recorded)
-    return calls
-
-
 def weekday_ago(n: int) -> date:
     """The ``n``-th weekday before today (UTC), read when called. The demo vendors seed their
     members' time on weekdays (Clockify and Hub Planner only then, Hubstaff's members a weekend

@@ -9,6 +9,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from unittest.mock import Mock
 
 import httpx
 import orjson
@@ -30,7 +31,6 @@ from gateway.http import deadline_scope
 from gateway.models import Kind, Task, TimeEntry
 from gateway.simulators.kit import Clock, ManualClock, SimulatorConfig, SystemClock
 from gateway.simulators.toggl import create_app, demo_source
-from tests.conftest import record_calls
 
 TODAY = date(2026, 1, 15)
 NOW = datetime(2026, 1, 15, 10, 0, tzinfo=UTC)
@@ -568,11 +568,12 @@ async def test_the_report_comes_newest_first_and_50_entries_map_about_50_items(
     _, connector = sim
     assert connector.capabilities.time_entry_order is Order.DESC
     everything = await entries(connector, **WEEK)
-    mapped = record_calls(monkeypatch, toggl_mapping, "report_entry")
+    mapped = Mock(wraps=toggl_mapping.report_entry)
+    monkeypatch.setattr(toggl_mapping, "report_entry", mapped)
     listing = connector.time_entries(TimeEntryQuery(**WEEK))
     taken = [await anext(listing) for _ in range(50)]
     await listing.aclose()  # type: ignore[attr-defined]
-    assert len(everything) > 100 and len(mapped) == 50
+    assert len(everything) > 100 and mapped.call_count == 50
     assert [e.id for e in taken] == [e.id for e in everything[:50]]
     starts = [e.start for e in everything if e.start is not None]
     assert len(starts) == len(everything)
