@@ -80,3 +80,30 @@ async def test_latency_is_the_response_time_with_the_vendors_work_inside_it() ->
     assert sent <= logged["received"] < sent + 0.05
     assert 0.1 <= logged["answered"] - logged["received"] < 0.16
     assert logged["answered"] <= returned
+
+
+async def test_requests_arriving_together_are_all_stamped_before_any_answer_is_computed() -> None:
+    """A vendor's servers take concurrent requests in parallel: each answer comes the latency
+    after its own request arrived, not after the simulator has also computed the answers of
+    the requests that came with it (its one loop computes them one after another)."""
+    app = FastAPI()
+
+    @app.get("/v1/cpu/{n}")
+    async def cpu(n: int) -> dict[str, int]:
+        until = time.perf_counter() + 0.03
+        while time.perf_counter() < until:  # the vendor's work, CPU-bound: it holds the loop
+            pass
+        return {"n": n}
+
+    install(app, SimulatorState(vendor="test", latency_ms=200))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://s") as c:
+        started = time.perf_counter()
+        answers = await asyncio.gather(*(c.get(f"/v1/cpu/{n}") for n in range(4)))
+        took = time.perf_counter() - started
+        log = (await c.get("/_simulator/requests")).json()
+    assert [a.json() for a in answers] == [{"n": n} for n in range(4)]
+    received = [r["received"] for r in log]
+    # Stamped one after another's 30 ms of work, the fourth would arrive 90 ms late.
+    assert max(received) - min(received) < 0.02
+    assert all(0.2 <= r["answered"] - r["received"] < 0.25 for r in log)
+    assert took < 0.26  # the 120 ms of work is inside the latency, not after it
