@@ -105,8 +105,9 @@ class SourceStream(Generic[T]):
     # early costs no call it would not make, and the stream's mapping and sorting happen
     # while the event loop would otherwise wait for the network.
     read_ahead: bool = False
-    # Where the source says it may be cut (a sorted source only): the group read so far is
-    # then given to the merge, whole date or not (``_ordered``).
+    # Where the source says it may be cut (one yielding in the listing's order only): the group
+    # read so far is then given to the merge, whole date or not (``_ordered``); without
+    # ``sorted_by``, only there (``Capabilities.entries_by_window``).
     cuts: Cuts | None = None
 
 

@@ -303,10 +303,12 @@ class Gateway:
         # sync): each source may be read ahead of the merge by a page's worth (``first``), in
         # the time the merge waits for the slowest. Reading a page's worth early costs no call
         # a client reading on would not make; without ``from`` (a year's lookback) it could.
+        by_window = cuts is not None and rt.connector.capabilities.entries_by_window
         return SourceStream(
             outcome,
             self._filtered(rt, query),
-            sorted_by=in_order,
+            # In groups closed by its cuts alone (a burst each), not one per date.
+            sorted_by=None if by_window else in_order,
             read_ahead=flt.date_from is not None,
             cuts=cuts,
         )

@@ -39,12 +39,15 @@ class Windowed:
     source: str = "windowed"
     marks: bool = True  # marks a cut where each window ends, when the caller asks
     reach: bool = False  # and says how far each window reached (``REACHED``)
+    by_window: bool = False  # says so (``Capabilities.entries_by_window``)
     fetched: int = 0  # windows read: a vendor call each
     asked: list[Cuts | None] = field(default_factory=list)
 
     @property
     def capabilities(self) -> Capabilities:
-        return Capabilities(kinds=frozenset(Kind), time_entry_order=Order.DESC)
+        return Capabilities(
+            kinds=frozenset(Kind), time_entry_order=Order.DESC, entries_by_window=self.by_window
+        )
 
     async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
         self.asked.append(query.cuts)
@@ -94,13 +97,14 @@ def _listed(*times: tuple[int, int]) -> Listed:
     )
 
 
+@pytest.mark.parametrize("by_window", [True, False])
 @pytest.mark.parametrize("reach", [True, False])
 async def test_a_page_another_source_completes_past_a_window_costs_no_next_window(
-    reach: bool,
+    reach: bool, by_window: bool
 ) -> None:
     # The first window's sessions end at 8:00 but it reached down to 7:50, and the other
     # source's 7:55 and 7:52 complete the page: nothing of the second window comes first.
-    source = Windowed(reach=reach)
+    source = Windowed(reach=reach, by_window=by_window)
     gw = _gateway(source, _listed((7, 55), (7, 52), (6, 0)))
     listing = await gw.time_entries(TimeEntryFilter(), first=5, after=None, order=Order.DESC)
     assert [e.id for e in listing.items] == [
@@ -111,14 +115,14 @@ async def test_a_page_another_source_completes_past_a_window_costs_no_next_windo
     assert source.fetched == (1 if reach else 2)
 
 
-@pytest.mark.parametrize("marks", [True, False])
+@pytest.mark.parametrize(("marks", "by_window"), [(True, True), (True, False), (False, False)])
 @pytest.mark.parametrize(
     "flt", [TimeEntryFilter(), TimeEntryFilter(date_from=TODAY - timedelta(days=3))]
 )
 async def test_the_newest_entries_cost_one_window_where_the_source_marks_it(
-    marks: bool, flt: TimeEntryFilter
+    marks: bool, by_window: bool, flt: TimeEntryFilter
 ) -> None:
-    source = Windowed(marks=marks)
+    source = Windowed(marks=marks, by_window=by_window)
     listing = await _gateway(source).time_entries(flt, first=2, after=None, order=Order.DESC)
     assert [e.start.hour for e in listing.items if e.start] == [10, 9] and listing.has_next
     assert all(isinstance(c, Cuts) for c in source.asked)  # the service asks for the marks
@@ -127,18 +131,45 @@ async def test_the_newest_entries_cost_one_window_where_the_source_marks_it(
     assert source.fetched == (1 if marks else 2)
 
 
-async def test_pages_read_over_marked_windows_are_every_entry_in_order() -> None:
-    gw = _gateway(Windowed())
+@pytest.mark.parametrize("by_window", [True, False])
+@pytest.mark.parametrize(
+    "flt", [TimeEntryFilter(), TimeEntryFilter(date_from=TODAY - timedelta(days=3))]
+)
+async def test_pages_read_over_marked_windows_are_every_entry_in_order(
+    by_window: bool, flt: TimeEntryFilter
+) -> None:
+    gw = _gateway(Windowed(by_window=by_window), _listed((7, 55), (7, 52), (6, 0)))
     pages: list[list[str]] = []
     after: str | None = None
     while True:
-        listing = await gw.time_entries(TimeEntryFilter(), first=2, after=after, order=Order.DESC)
+        listing = await gw.time_entries(flt, first=2, after=after, order=Order.DESC)
         pages.append([e.id for e in listing.items])
         if not listing.has_next:
             break
         after = encode_cursor(listing.keys[-1])
-    everything = [e.id for window in WINDOWS for e in window]
-    assert pages == [everything[:2], everything[2:4], everything[4:]]
+    ours = [e.id for window in WINDOWS for e in window]
+    everything = [*ours[:3], "7:55", "7:52", ours[3], "6:0", ours[4]]
+    assert pages == [everything[i : i + 2] for i in range(0, len(everything), 2)]
+
+
+@pytest.mark.parametrize(("by_window", "groups"), [(True, 2), (False, 3)])
+async def test_a_source_read_by_window_is_merged_a_window_at_a_time(
+    by_window: bool, groups: int
+) -> None:
+    """Each group the merge reads costs it a task and a pass of the event loop. A source
+    that yields each window whole gives a group per window, whatever dates it holds; the
+    others a group per date (the second window's two) as well as per cut."""
+    prepared: list[list[str]] = []
+    listing = await _gateway(Windowed(by_window=by_window)).time_entries(
+        TimeEntryFilter(date_from=TODAY - timedelta(days=3)),
+        first=10,
+        after=None,
+        order=Order.DESC,
+        prepare=lambda items: prepared.append([e.id for e in items]),
+    )
+    assert [e.id for e in listing.items] == [e.id for w in WINDOWS for e in w]
+    assert len(prepared) == groups
+    assert [i for group in prepared for i in group] == [e.id for w in WINDOWS for e in w]
 
 
 async def test_an_order_the_source_does_not_yield_in_asks_for_no_marks() -> None:

@@ -199,6 +199,12 @@ class Capabilities:
     kinds: frozenset[Kind]
     # Time entries come out sorted by date in this direction (lets the service stop early).
     time_entry_order: Order | None = None
+    # Time entries come in bursts (Hubstaff: a batch of activity windows), each burst's all at
+    # once and ``marked``: a cut before its last entry (when the listing asks for cuts). The
+    # merge then takes a burst as one group, not one per date: a group per date lets it take
+    # nothing sooner (a burst's dates arrive together) and costs it a task and a pass of the
+    # event loop each, ~0.6 ms (a month's Hubstaff entries: ~12 ms after its last answer).
+    entries_by_window: bool = False
     pushed_filters: frozenset[str] = frozenset()
     # "list": references are resolved from the full (cached) listing; "ids": by id lookups.
     reference_lookup: Literal["list", "ids"] = "list"

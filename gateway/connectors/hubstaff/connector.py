@@ -143,6 +143,7 @@ class HubstaffConnector:
     capabilities = Capabilities(
         kinds=frozenset(Kind),
         time_entry_order=Order.DESC,
+        entries_by_window=True,  # ``_entries``: a batch of windows' entries at once, marked
         pushed_filters=frozenset({"from", "to", "userIds", "projectIds", "running"}),
         reference_lookup="list",
         writes=True,
