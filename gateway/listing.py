@@ -33,6 +33,7 @@ import orjson
 from gateway import heap
 from gateway.connectors.base import Cuts, Order
 from gateway.errors import UpstreamError, UserInputError, unreadable
+from gateway.lane import Slices
 from gateway.tasks import cancel_and_wait
 
 log = logging.getLogger("hourglass.listing")
@@ -532,9 +533,14 @@ async def _ordered(
     failure: UpstreamError | None = None
     group_key: Any = object()
     sorted_by, cuts = stream.sorted_by, stream.cuts
+    # A source's page is mapped item by item as this reads it (1,000 entries: ~10-25 ms here):
+    # in slices, behind any chained request's turn (``lane``).
+    slices = Slices()
     try:
         try:
             async for item in stream.items:
+                if slices.due():
+                    await slices.pause()
                 if isinstance(item, Boundary):
                     yield _in_order(group, reverse), None, False, item.until
                     group, group_key = [], object()

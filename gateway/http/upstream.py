@@ -21,6 +21,7 @@ from gateway.http import critical
 from gateway.http.deadline import remaining
 from gateway.http.limiter import RateBudgetExceeded
 from gateway.http.retry import retry_after_seconds
+from gateway.lane import lane
 
 StatusTable = Mapping[int, type[errors.UpstreamError]]
 # A vendor's way to name *why* a request was refused from the error response, in words of our
@@ -110,6 +111,8 @@ class Upstream:
             ) from exc
         # The answer is read after any token exchange this request waits for (``critical``).
         await critical.settled()
+        if expect_json:  # decoding a page is bulk work (``lane``): ~1-5 ms, one C call
+            await lane().pause()
         self._raise_for_status(response)
         body = self.decode(response.content) if expect_json else response.content
         return UpstreamResponse(response.status_code, response.headers, body)

@@ -1,0 +1,113 @@
+"""The bulk-work lane: one waiter per loop pass, behind what is ready, never stalled."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+from gateway.connectors.base import Order
+from gateway.lane import SLICE_SECONDS, lane
+from gateway.listing import SourceOutcome, SourceStream, merge
+
+
+async def _bulk(name: str, slices: int, log: list[str]) -> None:
+    for _ in range(slices):
+        log.append(name)
+        await lane().pause()
+
+
+async def _chain(steps: int, log: list[str]) -> None:
+    """Stands in for a chained request's turns: a step in every loop pass."""
+    for _ in range(steps):
+        log.append("chain")
+        await asyncio.sleep(0)
+
+
+async def test_bulk_work_goes_one_slice_per_loop_pass_behind_the_chain() -> None:
+    log: list[str] = []
+    chain = asyncio.create_task(_chain(12, log))
+    await asyncio.gather(*(_bulk(name, 3, log) for name in "abc"), chain)
+
+    # The first slices ran before their first pause; from then on, while the chain had steps
+    # left, no two slices of bulk work ran without a chain step between them (three busy
+    # tasks pausing with ``sleep(0)`` would put three slices ahead of each step).
+    last_chain = max(i for i, name in enumerate(log) if name == "chain")
+    first_wait = log.index("chain", 1)
+    between = log[first_wait : last_chain + 1]
+    assert all(not (x != "chain" and y != "chain") for x, y in zip(between, between[1:]))
+    # And every waiter had its turns, in the order they asked.
+    assert [name for name in log if name != "chain"] == list("abc" * 3)
+
+
+async def test_a_waiter_cancelled_while_it_waits_does_not_stall_the_lane() -> None:
+    log: list[str] = []
+    gone = asyncio.create_task(_bulk("gone", 3, log))
+    await asyncio.sleep(0)  # ``gone`` ran its first slice and waits for its turn
+    gone.cancel()
+    await asyncio.wait_for(_bulk("next", 3, log), timeout=1)
+    assert log == ["gone", "next", "next", "next"]
+
+
+async def test_a_waiter_that_raises_does_not_stall_the_ones_after_it() -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[object] = []
+    loop.set_exception_handler(lambda _, context: reported.append(context.get("exception")))
+    ran: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("a bug in bulk work")
+
+    lane().call(broken)
+    lane().call(lambda: ran.append("after"))
+    await asyncio.wait_for(_bulk("task", 1, ran), timeout=1)
+    # The task's first slice ran at once; its turn came after the two callbacks' turns.
+    assert ran == ["task", "after"]
+    assert [type(e) for e in reported] == [RuntimeError]
+
+
+async def test_each_loop_has_its_own_lane() -> None:
+    mine = lane()
+    other = await asyncio.to_thread(asyncio.run, _lane_of_a_new_loop())
+    assert other is not mine
+    assert lane() is mine
+
+
+async def _lane_of_a_new_loop() -> object:
+    return lane()
+
+
+async def _costly_items(count: int, each: float) -> AsyncIterator[tuple[int, str]]:
+    """A source page mapped item by item, as a connector's generator does: CPU, no await."""
+    for index in range(count):
+        until = time.perf_counter() + each
+        while time.perf_counter() < until:
+            pass
+        yield (1, f"{index:04d}")
+
+
+async def test_a_source_mapped_in_one_go_leaves_the_loop_to_a_chain_every_slice() -> None:
+    # 60 ms of mapping in one page: read in one step, it held a chain's next turn that long.
+    stream = SourceStream(SourceOutcome("bulk"), _costly_items(300, 0.0002), lambda i: i[0])
+    late: list[float] = []
+    done = asyncio.Event()
+
+    async def chain() -> None:
+        while not done.is_set():
+            asked = time.perf_counter()
+            await asyncio.sleep(0.002)  # an answer due in 2 ms
+            late.append(time.perf_counter() - asked - 0.002)
+
+    turns = asyncio.create_task(chain())
+    listing = await merge(
+        [stream], key=lambda i: i, order=Order.DESC, keep=lambda _: True, limit=1000
+    )
+    done.set()
+    await turns
+
+    assert len(listing.items) == 300
+    assert len(late) >= 10  # the chain had turns while the page was mapped
+    # Each waited for at most a slice or so of the mapping (``SLICE_SECONDS``), not for all
+    # of it; the margin is for a slow, shared machine.
+    assert max(late) < 15 * SLICE_SECONDS
+    assert sorted(late)[len(late) // 2] < 5 * SLICE_SECONDS
