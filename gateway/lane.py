@@ -13,10 +13,10 @@ Cutting that work into slices alone does not help: each busy task's slice still 
 the answer, as many as there are tasks, in every loop pass the chain needs.
 
 So bulk work waits for the lane (``pause``, ``call``) between slices of about a millisecond
-(``Slices``), and the lane lets one waiter go per loop pass: a chain's step then waits for at
-most one slice of it, whatever the number of sources. The work still runs whenever the loop
-has nothing else to do, and in the order it asked. Nothing here blocks: a lane with waiters
-always has its next release scheduled.
+(``Slices``), and the lane lets one waiter go per loop pass (a callback runs then, a task in
+the pass after): a chain's step then waits for a slice or two of it, whatever the number of
+sources. The work still runs whenever the loop has nothing else to do, and in the order it
+asked. Nothing here blocks: a lane with waiters always has its next release scheduled.
 """
 
 from __future__ import annotations

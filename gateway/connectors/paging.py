@@ -103,10 +103,10 @@ async def read_pages(
     after that, as bulk work (``gateway.lane``). Reading a 500-activity Hubstaff page takes
     ~3 ms here, and a month's windows answer together: read ahead of another window's answer
     (as when it was decoded before being asked for), it held up that window's next request
-    as well. Each guess is checked against the decoded
-    page's ``next_request`` before its answer is used: a wrong one's answer is dropped and
-    the page the body does name is asked for (one call more, only for a body that misleads
-    the peek). Where the body names nothing to peek at, the page is decoded first.
+    as well. Each guess is checked against the decoded page's ``next_request`` before its
+    answer is used: a wrong one's answer is dropped and the page the body does name is asked
+    for (one call more, only for a body that misleads the peek). Where the body names nothing
+    to peek at, the page is decoded first.
 
     A page that fails to decode, extract or be read fails the walk, in this task, once the
     request in flight has answered. Repeated pages and more than ``max_pages`` are refused as
