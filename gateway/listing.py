@@ -26,6 +26,7 @@ import logging
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Generic, TypeVar
 
 import orjson
@@ -41,6 +42,9 @@ T = TypeVar("T")
 SortKey = tuple[Any, ...]
 # Work on a merge's items as they are read, before any page takes them (``Merge``).
 Prepare = Callable[[list[T]], None]
+# Items prepared at a time, between which the work may pause for the lane (~0.2 ms of
+# rendering ahead here): a call per chunk costs little, a slice is several chunks.
+PREPARE_CHUNK = 100
 
 # A sorted group of a source's (key, item) pairs, with the failure that ended the source
 # after it, if one did, whether an item is known to follow it, and the key every later item
@@ -136,9 +140,11 @@ class Merge(Generic[T]):
     fresh merge from the first page's end cursor would, without reading upstream again.
     ``aclose`` ends every stream (and so its pagination); a merge not paged on must be closed.
 
-    ``prepare`` is called with each group of items as it is read, while the merge may still
-    be waiting on a slower stream (the GraphQL layer renders them ahead: ``RenderAhead``). A
-    failure there is logged and costs nothing else.
+    ``prepare`` is called with each group of items as it is read (a chunk at a time, behind
+    the lane), while the merge may still be waiting on a slower stream (the GraphQL layer
+    renders them ahead: ``RenderAhead``); a source may call it sooner, on items it maps long
+    before it yields them (``guarded``, ``TimeEntryQuery.ahead``). A failure there is logged
+    and costs nothing else.
     """
 
     __slots__ = ("_heads", "_limit", "_reading_on", "_reverse", "_taken", "prepare", "streams")
@@ -428,6 +434,8 @@ class _Head(Generic[T]):
     async def _pull(self) -> None:
         try:
             read = await anext(self.stream, None)
+            if read is not None and self.prepare is not None and read[0]:
+                await _prepared(self.prepare, [item for _, item in read[0]])
         finally:
             self.pull = None
         if read is None:
@@ -435,8 +443,6 @@ class _Head(Generic[T]):
         else:
             self.ahead.append(read)
             self.ahead_items += len(read[0])
-            if self.prepare is not None and read[0]:
-                _prepare(self.prepare, [item for _, item in read[0]])
 
     def _next_group(self) -> None:
         """Move on to the next group read (or find the stream ended), flagging the failure
@@ -572,6 +578,23 @@ async def _ordered(
         closer = getattr(stream.items, "aclose", None)
         if closer is not None:
             await closer()
+
+
+async def _prepared(prepare: Prepare[T], items: list[T]) -> None:
+    """``prepare`` the group's ``items`` a chunk at a time, in slices behind any chained
+    request's turn (``lane``): rendering a group of 1,000 entries ahead takes ~2-3 ms here, and
+    in one piece it held up the turns that came during it, as mapping did."""
+    slices = Slices()
+    for start in range(0, len(items), PREPARE_CHUNK):
+        if start and slices.due():
+            await slices.pause()
+        _prepare(prepare, items[start : start + PREPARE_CHUNK])
+
+
+def guarded(prepare: Prepare[T]) -> Prepare[T]:
+    """``prepare`` for a source to call on items it will yield later (``TimeEntryQuery.ahead``),
+    failing as it does here: logged, and costing nothing else."""
+    return partial(_prepare, prepare)
 
 
 def _prepare(prepare: Prepare[T], items: list[T]) -> None:

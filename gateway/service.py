@@ -66,6 +66,7 @@ from gateway.listing import (
     SourceStream,
     decode_cursor,
     encode_cursor,
+    guarded,
 )
 from gateway.models import Kind, Project, Record, Reference, TimeEntry
 from gateway.references import ReferenceStore
@@ -225,8 +226,12 @@ class Gateway:
         reached: date | None = None,
     ) -> tuple[Merge[TimeEntry], Floor]:
         floor = Floor()
+        # Sources that map entries long before they yield them prepare them then (Hubstaff's
+        # sessions, closed page by page while its next pages are in flight).
+        ahead = guarded(prepare) if prepare is not None else None
         streams = [
-            self._entry_stream(rt, flt, after_key, order, first, floor, reached) for rt in runtimes
+            self._entry_stream(rt, flt, after_key, order, first, floor, reached, ahead)
+            for rt in runtimes
         ]
         merged = Merge(
             streams,
@@ -274,6 +279,7 @@ class Gateway:
         first: int,
         floor: Floor,
         reached: date | None = None,
+        ahead: Prepare[TimeEntry] | None = None,
     ) -> SourceStream[TimeEntry]:
         """``rt``'s part of a listing whose page takes ``first`` entries; ``floor`` tells it
         how far the page being read still needs entries, ``reached`` where the same listing's
@@ -289,7 +295,7 @@ class Gateway:
         # any other order the merge (or ``recent_first``) sorts them itself.
         in_order = date_order(rt, order)
         cuts = Cuts(entry_frontier(order)) if in_order is not None else None
-        query = replace(query, cuts=cuts, floor=floor)
+        query = replace(query, cuts=cuts, floor=floor, ahead=ahead)
         if _recent_first(flt, first):
             entries = recent.recent_first(
                 replace(query, limit=first),

@@ -61,6 +61,11 @@ class RenderAhead:
         plan = self.plan
         if plan is None:
             return
+        ready = self._ready
+        # A source may have had its items completed before it yielded them (``TimeEntryQuery.
+        # ahead``): those are not completed again. An id in ``ready`` is its item's: held alive.
+        if any(id(item) in ready for item in items):
+            items = [item for item in items if id(item) not in ready]
         done: list[Any] = []
         left = iter(items)
         while len(done) < len(items):
@@ -71,7 +76,6 @@ class RenderAhead:
                 done.append(_SKIPPED)
         if len(done) != len(items):  # not one dict per item: whose is which is not certain
             return
-        ready = self._ready
         for item, value in zip(items, done, strict=True):
             if value is not _SKIPPED:
                 ready[id(item)] = (item, value)

@@ -9,7 +9,7 @@ from itertools import pairwise
 
 from gateway.connectors.base import Order
 from gateway.lane import SLICE_SECONDS, lane
-from gateway.listing import SourceOutcome, SourceStream, merge
+from gateway.listing import Merge, SourceOutcome, SourceStream, merge
 
 
 async def _bulk(name: str, slices: int, log: list[str]) -> None:
@@ -110,5 +110,43 @@ async def test_a_source_mapped_in_one_go_leaves_the_loop_to_a_chain_every_slice(
     assert len(late) >= 10  # the chain had turns while the page was mapped
     # Each waited for at most a slice or so of the mapping (``SLICE_SECONDS``), not for all
     # of it; the margin is for a slow, shared machine.
+    assert max(late) < 15 * SLICE_SECONDS
+    assert sorted(late)[len(late) // 2] < 5 * SLICE_SECONDS
+
+
+async def test_a_group_prepared_ahead_leaves_the_loop_to_a_chain_every_slice() -> None:
+    # 60 ms of rendering ahead for one group: in one call, it held a chain's next turn that long.
+    stream = SourceStream(SourceOutcome("bulk"), _costly_items(3000, 0.0), lambda i: i[0])
+    prepared: list[tuple[int, str]] = []
+
+    def prepare(items: list[tuple[int, str]]) -> None:
+        for item in items:
+            until = time.perf_counter() + 0.00002  # a nested selection's entry, a few times over
+            while time.perf_counter() < until:
+                pass
+            prepared.append(item)
+
+    late: list[float] = []
+    done = asyncio.Event()
+
+    async def chain() -> None:
+        while not done.is_set():
+            asked = time.perf_counter()
+            await asyncio.sleep(0.002)
+            late.append(time.perf_counter() - asked - 0.002)
+
+    turns = asyncio.create_task(chain())
+    merged = Merge(
+        [stream], key=lambda i: i, order=Order.DESC, keep=lambda _: True, prepare=prepare
+    )
+    try:
+        listing = await merged.page(3000)
+    finally:
+        await merged.aclose()
+    done.set()
+    await turns
+
+    assert len(listing.items) == 3000 and sorted(prepared) == sorted(listing.items)
+    assert len(late) >= 10
     assert max(late) < 15 * SLICE_SECONDS
     assert sorted(late)[len(late) // 2] < 5 * SLICE_SECONDS

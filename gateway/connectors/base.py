@@ -189,6 +189,12 @@ class TimeEntryQuery:
     cuts: Cuts | None = field(default=None, compare=False)
     # How far the page being read still needs entries (``Floor``); None: nobody says.
     floor: Floor | None = field(default=None, compare=False)
+    # What the caller does with entries as it reads them (the GraphQL layer renders them), for
+    # a connector to call on entries it has mapped well before it yields them, so that the
+    # work is done while it still waits on the vendor. Each must then be yielded as the very
+    # object passed (the work is kept by identity); one that never is costs only the work.
+    # Never raises. None: nobody asks.
+    ahead: Callable[[list[TimeEntry]], None] | None = field(default=None, compare=False)
 
     def wants(self, field: str) -> bool:
         return self.fields is None or field in self.fields

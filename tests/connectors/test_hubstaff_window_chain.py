@@ -153,3 +153,39 @@ async def test_a_month_read_page_by_page_is_the_sessions_of_all_its_activities(
     assert found == expected
     assert any(e.duration_seconds == 8 * 86400 for e in found)
     assert at_once.called is one_synced_late
+
+
+async def test_sessions_closed_as_pages_arrive_are_handed_ahead_as_the_entries_yielded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a window's pages close is mapped then and handed to the query's ``ahead`` at once
+    (the GraphQL layer renders it while the next pages are in flight), and yielded later as
+    those very objects, each once: what was rendered from them is what is shown."""
+    monkeypatch.setattr(hubstaff_connector, "WINDOWS_AT_ONCE", 2)
+    rng = random.Random(7)
+    first = datetime.combine(days_ago(33), datetime.min.time(), T0.tzinfo)
+    data = timeline(rng, first, first + timedelta(days=32), [1, 3, 6, 24, 60], [0, 6, 72, 144])
+    data = in_creation_order(data, rng, late=0.0)
+    handed: list[Any] = []
+    fed: list[int] = []  # pages chained so far, at each hand-over
+    feed = mapping.WindowChain.feed
+
+    def counted(self: mapping.WindowChain, page: list[Any]) -> None:
+        fed.append(1)
+        feed(self, page)
+
+    def ahead(entries: list[Any]) -> None:
+        handed.extend(entries)
+        pages_read.append(len(fed))
+
+    pages_read: list[int] = []
+    monkeypatch.setattr(mapping.WindowChain, "feed", counted)
+
+    found, expected = await a_month(tmp_path, data, ahead=ahead)
+    assert found == expected
+    shown = {id(e) for e in found}
+    assert len({id(e) for e in handed}) == len(handed)  # each handed once
+    assert all(id(e) in shown for e in handed)  # and yielded as that very object
+    assert len(handed) >= 0.8 * len(found)  # all but the sessions at windows' edges
+    # Handed as the pages came, not all once the last was read.
+    assert len(set(pages_read)) > 3

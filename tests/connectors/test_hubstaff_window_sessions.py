@@ -167,14 +167,14 @@ async def test_a_month_of_entries_is_the_sessions_of_all_its_activities(
     assert any(e.duration_seconds == 8 * 86400 for e in found)
 
 
-async def a_month(tmp_path: Path, data: list[Any]) -> tuple[list[Any], list[Any]]:
+async def a_month(tmp_path: Path, data: list[Any], **filters: Any) -> tuple[list[Any], list[Any]]:
     """The entries a connector reads of ``data`` for 31 to 2 days ago (400 activities a page),
-    and the sessions of all of ``data`` in that range, as entries."""
+    and the sessions of all of ``data`` in that range, as entries. ``filters``: the query's."""
     entry = {**demo_source("http://hubstaff.fake"), "token_store": str(tmp_path / "t.json")}
     context = ConnectorContext(user_agent="test", transport=fake_hubstaff(data, page_limit=400))
     connector = create_connector(CONFIG.model_validate(entry), context)
     try:
-        found = await entries(connector, days_ago(31), days_ago(2))
+        found = await entries(connector, days_ago(31), days_ago(2), **filters)
         span = connector._span(days_ago(31), days_ago(2))
     finally:
         await connector.aclose()

@@ -46,10 +46,23 @@ class Slow(MemoryConnector):
             yield entry
 
 
-def _gateway() -> Gateway:
+class Early(MemoryConnector):
+    """Maps its entries at once and hands them to the query's ``ahead`` then, but yields them
+    only ``LATENCY`` seconds later, as Hubstaff does with the sessions its pages close."""
+
+    async def time_entries(self, query: TimeEntryQuery) -> AsyncIterator[TimeEntry]:
+        mapped = [entry async for entry in super().time_entries(query)]
+        if query.ahead is not None:
+            query.ahead(mapped)
+        await asyncio.sleep(LATENCY)
+        for entry in mapped:
+            yield entry
+
+
+def _gateway(slow_kind: type[MemoryConnector] = Slow) -> Gateway:
     users: list[Reference] = [User(s, str(i), f"{s} {i}") for s in "fs" for i in range(50)]
     fast = MemoryConnector("fast", synthetic_entries(400, source="fast"), {Kind.USER: users})
-    slow = Slow("slow", synthetic_entries(100, source="slow"), {Kind.USER: users})
+    slow = slow_kind("slow", synthetic_entries(100, source="slow"), {Kind.USER: users})
     runtimes = {c.source: fake_runtime(c, vendor="memory") for c in (fast, slow)}
     return Gateway(runtimes, today=lambda: TODAY)
 
@@ -108,6 +121,29 @@ async def test_the_items_read_first_are_completed_while_the_slow_source_is_waite
     assert all(done == count > 0 for count, done in seen.served)
     # The same response as graphql-core's, page by page.
     plain = await _pages(_gateway(), compiled=False)
+    assert orjson.dumps(pages) == orjson.dumps(plain)
+
+
+async def test_entries_a_source_hands_ahead_are_completed_then_and_only_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    again: list[bool] = []  # for each item read that was completed ahead: completed anew?
+    call = RenderAhead.__call__
+
+    def checked(self: RenderAhead, items: list[Any]) -> None:
+        ready = {id(i): self._ready[id(i)][1] for i in items if id(i) in self._ready}
+        call(self, items)
+        again.extend(self._ready[key][1] is not done for key, done in ready.items())
+
+    monkeypatch.setattr(RenderAhead, "__call__", checked)
+    seen = Seen(monkeypatch)
+    pages = await _pages(_gateway(Early), compiled=True)
+    # The early source's entries were completed while it still waited, and the group the
+    # merge read later held those very objects: kept as they were, not completed again.
+    early = sum(node["source"]["name"] == "slow" for p in pages for node in p["timeEntries"]["nodes"])
+    assert early > 0 and len(again) == early and not any(again)
+    assert all(done == count > 0 for count, done in seen.served)
+    plain = await _pages(_gateway(Early), compiled=False)
     assert orjson.dumps(pages) == orjson.dumps(plain)
 
 

@@ -105,6 +105,7 @@ from gateway.pagination.start_id import StartIdPaginator
 from gateway.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
+Ahead = Callable[[list[TimeEntry]], None]  # ``TimeEntryQuery.ahead``
 
 RATE_LIMIT = (1000, 3600.0)
 PAGE_LIMIT = 500
@@ -210,7 +211,7 @@ class HubstaffConnector:
             if query.floor is not None:
                 query.floor.on_settled(partial(self._remember, question))
         batches = _plan(span, ceil_slot(days_end), reach=reach, recalled=recalled)
-        async for entry in self._entries(span, batches, filters, query.cuts):
+        async for entry in self._entries(span, batches, filters, query.cuts, query.ahead):
             yield entry
 
     def _reach(self, floor: Floor | None) -> Callable[[], datetime | None]:
@@ -241,6 +242,7 @@ class HubstaffConnector:
         batches: Iterable[list[Window]],
         filters: Params,
         cuts: Cuts | None,
+        ahead: Ahead | None = None,
     ) -> AsyncIterator[TimeEntry]:
         """Entries of the sessions overlapping ``span`` and starting before its end, newest
         first, read from ``batches`` (windows tiling ``span``, newest first).
@@ -258,7 +260,7 @@ class HubstaffConnector:
             self._check_budget(len(batch))
             # Asked for longest first (``_longest_first``), read in the batch's order.
             asked = {
-                w: asyncio.ensure_future(self._window(w, filters, spans, seen))
+                w: asyncio.ensure_future(self._window(w, filters, spans, seen, ahead))
                 for w in _longest_first(batch)
             }
             edges = [(span.stop, True)] if number == 0 else []
@@ -304,7 +306,12 @@ class HubstaffConnector:
                 yield entry
 
     async def _window(
-        self, window: Window, filters: Params, spans: mapping.SpanMemo, seen: set[int] | None
+        self,
+        window: Window,
+        filters: Params,
+        spans: mapping.SpanMemo,
+        seen: set[int] | None,
+        ahead: Ahead | None = None,
     ) -> _Part:
         """A window's activities, its sessions chained and those that are whole mapped page
         by page as they arrive (``mapping.WindowChain``; the whole window at once where that
@@ -316,7 +323,16 @@ class HubstaffConnector:
             return by_start(session), mapping.time_entry(self.source, session, spans)
 
         chain = mapping.WindowChain(spans, window.start, window.stop, entry)
-        activities = await self._activities(window, filters, spans, read=chain.feed)
+
+        def read(page: list[ActivityPayload]) -> None:
+            chain.feed(page)
+            # The sessions closed by this page are the window's answer (unless it is chained
+            # at once in the end): prepared now, while its next pages are in flight, not once
+            # the batch's last one is in (a month: ~1,500 entries rendered, ~5-10 ms here).
+            if ahead is not None and (fresh := chain.fresh()):
+                ahead([e for _, e in fresh])
+
+        activities = await self._activities(window, filters, spans, read=read)
         ids = {a["id"] for a in activities}
         done = chain.result()
         if done is None:

@@ -382,6 +382,7 @@ class WindowChain:
         self._inner: list[Session] = []
         self._edges: list[Session] = []
         self._finished: list[Any] = []  # ``finish`` of each inner session
+        self._shown = 0  # how many of them ``fresh`` has returned
         self._valid = True
 
     def feed(self, page: list[ActivityPayload]) -> None:
@@ -412,6 +413,13 @@ class WindowChain:
         cut = bisect_left(pending, rows[0][0], key=itemgetter(0))
         self._pending = pending[cut:]
         self._chain(pending[:cut])
+
+    def fresh(self) -> list[Any]:
+        """``finish`` of the inner sessions closed since the last call: what the window will
+        answer unless it is chained at once in the end (``result`` is ``None``)."""
+        fresh = self._finished[self._shown :]
+        self._shown = len(self._finished)
+        return fresh
 
     def result(self) -> tuple[WindowSessions, list[Any]] | None:
         """The window's sessions and ``finish`` of each inner one (in the order they closed),
@@ -473,6 +481,7 @@ class WindowChain:
     def _stop_short(self, page: list[ActivityPayload]) -> None:
         self._valid = False
         self._pending, self._runs, self._inner, self._edges, self._finished = [], {}, [], [], []
+        self._shown = 0
         self._memo.learn(page)
 
 
