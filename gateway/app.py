@@ -22,6 +22,7 @@ from gateway.connectors.registry import vendor_module
 from gateway.graphql_http import GraphQLEndpoint
 from gateway.http.breaker import CircuitBreaker, Health
 from gateway.middleware import RequestContext
+from gateway.next_page import NextPages
 from gateway.references import ReferenceStore
 from gateway.response_cache import ResponseCache
 from gateway.service import Gateway, SourceRuntime
@@ -99,7 +100,13 @@ def create_app(
     ttl = settings.response_cache_ttl
     if response_cache is None and ttl > 0:
         response_cache = ResponseCache(ttl)
-    graphql = GraphQLEndpoint(build_schema(), get_context, cache=response_cache, prepare=prepare)
+    graphql = GraphQLEndpoint(
+        build_schema(),
+        get_context,
+        cache=response_cache,
+        prepare=prepare,
+        next_pages=NextPages(),
+    )
     # A plain ASGI route: no per-request framework objects (gateway/graphql_http.py).
     app.router.routes.append(Route("/graphql", graphql, include_in_schema=False))
 

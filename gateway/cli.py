@@ -135,7 +135,7 @@ def _run(app: FastAPI, settings: Settings, args: argparse.Namespace) -> int:
     logs.configure(settings.log_level, settings.secrets())
     heap.settle()  # the app is built: what exists now lives as long as the process
     uvicorn.run(
-        heap.IdleCollections(app),
+        heap.serving(app),
         host=args.host or settings.host,
         port=args.port or settings.port,
         log_config=None,

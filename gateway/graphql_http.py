@@ -19,13 +19,16 @@ Query responses carry ``X-Hourglass-Cache``: ``HIT`` (nothing executed for this 
 response was stored, or an identical request was executing and this one shared its result),
 ``MISS`` (executed, stored if it had no errors), ``BYPASS`` (the client sent
 ``Cache-Control: no-cache``: executed, and stored if it may be; ``no-store``: executed, not
-stored). A hit also carries ``Age``.
+stored), ``AHEAD`` (the next page of a listing read through, computed while the client read
+the page before: ``gateway.next_page``; stored as a miss is). A hit also carries ``Age``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -54,7 +57,11 @@ from gateway.graphql_params import (
     from_json_body,
     from_query_string,
 )
+from gateway.http.critical import critical_scope
+from gateway.next_page import Ahead, NextPages, next_variables
 from gateway.response_cache import Outcome, ResponseCache, cache_key
+
+log = logging.getLogger("hourglass.graphql")
 
 ContextGetter = Callable[[Scope], object]
 # Run before an operation that reads data is executed (the app starts due token exchanges).
@@ -65,7 +72,7 @@ MAX_BODY_BYTES = 1 << 20
 _JSON = (b"content-type", b"application/json")
 _HTML = (b"content-type", b"text/html; charset=utf-8")
 _CACHE_HEADER = b"x-hourglass-cache"
-_HIT, _MISS, _BYPASS = b"HIT", b"MISS", b"BYPASS"
+_HIT, _MISS, _BYPASS, _AHEAD = b"HIT", b"MISS", b"BYPASS", b"AHEAD"
 _INTERNAL, _INVALID = "INTERNAL_SERVER_ERROR", "GRAPHQL_VALIDATION_FAILED"
 _OVER_GET = frozenset({AllowedOperation.QUERY})
 _OVER_POST = frozenset({AllowedOperation.QUERY, AllowedOperation.MUTATION})
@@ -76,6 +83,9 @@ class Reply:
     status: int
     body: bytes
     headers: list[tuple[bytes, bytes]] = field(default_factory=lambda: [_JSON])
+    # Work to start once the reply is sent (``GraphQLEndpoint._read_on``): before, it held up
+    # the sending of a large page, which the loop writes as the client reads it.
+    then: Callable[[], None] | None = None
 
     async def send(self, send: Send) -> None:
         headers = [*self.headers, (b"content-length", b"%d" % len(self.body))]
@@ -108,7 +118,8 @@ class GraphQLEndpoint:
     """An ASGI app serving one schema at one path; ``context(scope)`` makes each request's context.
 
     ``cache`` (optional) stores successful query responses; without it nothing is cached and
-    responses carry no ``X-Hourglass-Cache``.
+    responses carry no ``X-Hourglass-Cache``. ``next_pages`` (optional) holds the next page of
+    a listing read through, computed as soon as a page is answered (``gateway.next_page``).
     """
 
     def __init__(
@@ -120,10 +131,12 @@ class GraphQLEndpoint:
         graphiql: bool = True,
         max_body_bytes: int = MAX_BODY_BYTES,
         prepare: Prepare | None = None,
+        next_pages: NextPages | None = None,
     ) -> None:
         self._schema = schema
         self._context = context
         self._cache = cache
+        self._next_pages = next_pages
         self._prepare = prepare
         self._documents = Documents()
         self._max_body = max_body_bytes
@@ -136,6 +149,8 @@ class GraphQLEndpoint:
             headers = [_JSON, *((k.encode(), v.encode()) for k, v in exc.headers.items())]
             reply = Reply(exc.status, orjson.dumps(exc.payload()), headers)
         await reply.send(send)
+        if reply.then is not None:
+            reply.then()
 
     async def _handle(self, scope: Scope, receive: Receive) -> Reply:
         method = scope["method"]
@@ -159,11 +174,11 @@ class GraphQLEndpoint:
     async def _operation(
         self, scope: Scope, params: GraphQLParams, over_get: bool, cache_control: bytes
     ) -> Reply:
-        cache = self._cache
+        cache, next_pages = self._cache, self._next_pages
         directive = _cache_directive(cache_control)
         key = (
             b""
-            if cache is None
+            if cache is None and next_pages is None
             else cache_key(params.query, params.operation_name, params.variables)
         )
         # Only successful queries are ever stored, so a stored key needs no parse, validation
@@ -175,15 +190,31 @@ class GraphQLEndpoint:
         operation = self._checked_operation(params, over_get)
         kind = operation.operation
         prepare = self._prepare if self._prepare and _reads_data(operation) else None
+        allowed = _OVER_GET if over_get else _OVER_POST
+        ahead = next_pages if kind is OperationType.QUERY else None
+        took: list[bool] = []  # whether ``produce`` took an answer computed ahead
+        then: list[Callable[[], None]] = []  # the next page's computation, once this is sent
 
         async def produce() -> Outcome:
-            if prepare is not None:
-                await prepare(scope)
-            return await self._execute(scope, params, _OVER_GET if over_get else _OVER_POST)
+            done = await ahead.take(key) if ahead is not None else None
+            took.append(done is not None)
+            if done is None:
+                if prepare is not None:
+                    await prepare(scope)
+                done = await self._execute(scope, params, allowed, operation)
+            outcome, after = done
+            if ahead is not None and after is not None:
+                following = replace(params, variables=after)
+                then.append(partial(self._read_on, ahead, scope, following, allowed, operation))
+            return outcome
 
+        if kind is OperationType.MUTATION and next_pages is not None:
+            next_pages.clear()  # computed before the write: it may show what it changed
         if cache is None or kind is not OperationType.QUERY:
             outcome = await (produce() if cache is None else _mutate(cache, produce))
-            return Reply(outcome.status, outcome.body)
+            if kind is OperationType.MUTATION and next_pages is not None:
+                next_pages.clear()  # and any begun while it ran
+            return Reply(outcome.status, outcome.body, then=then[0] if then else None)
         if directive is None:
             outcome, shared = await cache.shared(key, produce)
             label = _HIT if shared else _MISS
@@ -191,7 +222,39 @@ class GraphQLEndpoint:
             outcome, label = await produce(), _BYPASS
         else:
             outcome, label = await cache.refresh(key, produce), _BYPASS
-        return Reply(outcome.status, outcome.body, [_JSON, (_CACHE_HEADER, label)])
+        if any(took):
+            label = _AHEAD
+        reply = Reply(outcome.status, outcome.body, [_JSON, (_CACHE_HEADER, label)])
+        reply.then = then[0] if then else None
+        return reply
+
+    def _read_on(
+        self,
+        next_pages: NextPages,
+        scope: Scope,
+        params: GraphQLParams,
+        allowed: frozenset[AllowedOperation],
+        operation: OperationDefinitionNode,
+    ) -> None:
+        """Compute the next page's answer (``params``) now, for its request to take."""
+
+        async def compute() -> Ahead | None:
+            try:
+                # Its own critical scope (what it holds for token exchanges), under the
+                # deadline of the request that set it off; in flight as a request is, for the
+                # collector's sake (at idle thresholds its allocations cost ~100 ms of young
+                # collections over a month's second page here).
+                with critical_scope(), heap.in_flight():
+                    done = await self._execute(scope, params, allowed, operation)
+            except Exception:  # the request computes its own answer, and reports it then
+                log.debug("computing a next page ahead failed", exc_info=True)
+                return None
+            # Only an answer that could be stored: one with errors is computed again, when
+            # asked for, as it would have been.
+            return done if done[0].cacheable else None
+
+        key = cache_key(params.query, params.operation_name, params.variables)
+        next_pages.start(key, compute)
 
     def _checked_operation(self, params: GraphQLParams, over_get: bool) -> OperationDefinitionNode:
         """The selected operation, if this request may run it (``RequestError`` if not)."""
@@ -212,8 +275,14 @@ class GraphQLEndpoint:
         return operation
 
     async def _execute(
-        self, scope: Scope, params: GraphQLParams, allowed: frozenset[AllowedOperation]
-    ) -> Outcome:
+        self,
+        scope: Scope,
+        params: GraphQLParams,
+        allowed: frozenset[AllowedOperation],
+        operation: OperationDefinitionNode,
+    ) -> Ahead:
+        """The answer, and the variables of the page after it when the operation reads a
+        listing through (``next_variables``; only with ``next_pages``)."""
         try:
             result = await self._schema.execute(
                 params.query,
@@ -229,7 +298,11 @@ class GraphQLEndpoint:
         # page of completed entries here (~5,000 dicts and all they hold) took ~3 ms of its
         # critical path.
         heap.release_when_idle(result)
-        return _outcome(result)
+        outcome = _outcome(result)
+        after = None
+        if self._next_pages is not None and outcome.cacheable and outcome.status == 200:
+            after = next_variables(operation, params.variables, result.data)
+        return outcome, after
 
 
 def _reads_data(operation: OperationDefinitionNode) -> bool:

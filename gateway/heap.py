@@ -36,6 +36,8 @@ from __future__ import annotations
 import asyncio
 import gc
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -56,6 +58,7 @@ PARKED_MAX = 8
 
 _parked: deque[object] = deque(maxlen=PARKED_MAX)
 _parking = False  # a request is in flight under ``IdleCollections``: idle time will come
+_serving: IdleCollections | None = None  # the serving process's (``serving``)
 
 
 def release_when_idle(value: object) -> None:
@@ -66,6 +69,29 @@ def release_when_idle(value: object) -> None:
     this does nothing and the caller's last reference frees ``value`` as usual."""
     if _parking:
         _parked.append(value)
+
+
+@contextmanager
+def in_flight() -> Iterator[None]:
+    """Count the block as a request in flight under the process's ``IdleCollections``: work
+    done for a request after it has answered (the next page computed ahead) allocates as
+    much as a request does. Outside a serving process, nothing changes."""
+    serving = _serving
+    if serving is None:
+        yield
+        return
+    serving._started()
+    try:
+        yield
+    finally:
+        serving._finished()
+
+
+def serving(app: ASGIApp) -> IdleCollections:
+    """``app`` in the serving process's ``IdleCollections``, the one ``in_flight`` counts in."""
+    global _serving
+    _serving = IdleCollections(app)
+    return _serving
 
 
 def settle() -> None:

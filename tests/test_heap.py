@@ -184,6 +184,26 @@ async def test_a_request_arriving_before_the_process_is_idle_keeps_them_deferred
 
 
 @pytest.mark.usefixtures("thresholds")
+async def test_work_for_a_request_after_it_answered_counts_as_one_in_flight(
+    monkeypatch: pytest.MonkeyPatch, young_collections: list[float]
+) -> None:
+    # A next page computed ahead (gateway.next_page) runs once its request has answered.
+    requests = Requests()
+    monkeypatch.setattr(heap, "_serving", requests.middleware)
+    task = await requests.start()
+    with heap.in_flight():
+        await requests.finish(0, task)
+        assert await past_idle() == BUSY and young_collections == []
+    assert await past_idle() == heap.THRESHOLDS and young_collections
+
+
+def test_outside_a_serving_process_in_flight_changes_nothing() -> None:
+    before = gc.get_threshold()
+    with heap.in_flight():
+        assert gc.get_threshold() == before
+
+
+@pytest.mark.usefixtures("thresholds")
 async def test_lifespan_and_other_scopes_are_not_requests() -> None:
     seen: list[tuple[int, int, int]] = []
 
