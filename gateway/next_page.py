@@ -6,8 +6,10 @@ A report or a sync reads a range through (``from`` given) page by page, passing 
 listing for its next page (``gateway.continuations``) and reads its sources on meanwhile, so
 what was left for the next request was the page's own work: merging, completing, encoding
 (~10 ms for a month's second page of ~3,700 entries here), after the client had decoded the
-page before (~8 ms for 5,000 entries). Now, once a page is answered, the same operation with
-the next cursor runs at once, and its answer is held for that one request (``NextPages``).
+page before (~8 ms for 5,000 entries). Now, once a page is sent, the same operation with the
+next cursor runs at once, and its answer is held for that one request (``NextPages``). Not
+before it is sent: the loop writes a large page as the client reads it, and this work held
+that up.
 
 It is the answer that request would get: it resumes the same kept listing, whose sources
 were read before either. It is held no longer than the listing itself would have been kept

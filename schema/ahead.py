@@ -5,7 +5,10 @@ A month report waits ~0.5 s on Hubstaff's chain of pages while the other sources
 most of the 5,000 its first page shows, have been in for ~0.4 s. Completing the page's
 ``nodes`` took ~14 ms after the last answer here (2.3 us an entry, with compiled plans); the
 entries already read are now completed while waiting, each by the same plan that would
-complete it at the end (``RenderAhead``), and the list's completion takes their dicts.
+complete it at the end (``RenderAhead``), and the list's completion takes their dicts. A
+source that maps entries long before it yields them (Hubstaff: each page's closed sessions)
+hands them over then (``TimeEntryQuery.ahead``); when the listing reads them later, they are
+not completed again.
 
 Only where that cannot change a byte of the response: the list's plan must read nothing but
 its items and the gateway (``PlanCompiler.compile``), the items are frozen domain
