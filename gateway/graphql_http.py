@@ -25,7 +25,6 @@ the page before: ``gateway.next_page``; stored as a miss is). A hit also carries
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -58,10 +57,8 @@ from gateway.graphql_params import (
     from_query_string,
 )
 from gateway.http.critical import critical_scope
-from gateway.next_page import Ahead, NextPages, next_variables
+from gateway.next_page import Answer, NextPages, next_variables
 from gateway.response_cache import Outcome, ResponseCache, cache_key
-
-log = logging.getLogger("hourglass.graphql")
 
 ContextGetter = Callable[[Scope], object]
 # Run before an operation that reads data is executed (the app starts due token exchanges).
@@ -137,6 +134,11 @@ class GraphQLEndpoint:
         self._context = context
         self._cache = cache
         self._next_pages = next_pages
+        # What a mutation makes stale (``_write``).
+        self._forget: list[Callable[[], None]] = [
+            *([cache.invalidate] if cache is not None else []),
+            *([next_pages.clear] if next_pages is not None else []),
+        ]
         self._prepare = prepare
         self._documents = Documents()
         self._max_body = max_body_bytes
@@ -192,29 +194,29 @@ class GraphQLEndpoint:
         prepare = self._prepare if self._prepare and _reads_data(operation) else None
         allowed = _OVER_GET if over_get else _OVER_POST
         ahead = next_pages if kind is OperationType.QUERY else None
-        took: list[bool] = []  # whether ``produce`` took an answer computed ahead
-        then: list[Callable[[], None]] = []  # the next page's computation, once this is sent
+        taken = False  # ``produce`` took an answer computed ahead
+        following: GraphQLParams | None = None  # the next page, when there is one to read on
 
         async def produce() -> Outcome:
+            nonlocal taken, following
             done = await ahead.take(key) if ahead is not None else None
-            took.append(done is not None)
+            taken = done is not None
             if done is None:
                 if prepare is not None:
                     await prepare(scope)
                 done = await self._execute(scope, params, allowed, operation)
             outcome, after = done
-            if ahead is not None and after is not None:
+            if after is not None:
                 following = replace(params, variables=after)
-                then.append(partial(self._read_on, ahead, scope, following, allowed, operation))
             return outcome
 
-        if kind is OperationType.MUTATION and next_pages is not None:
-            next_pages.clear()  # computed before the write: it may show what it changed
-        if cache is None or kind is not OperationType.QUERY:
-            outcome = await (produce() if cache is None else _mutate(cache, produce))
-            if kind is OperationType.MUTATION and next_pages is not None:
-                next_pages.clear()  # and any begun while it ran
-            return Reply(outcome.status, outcome.body, then=then[0] if then else None)
+        if kind is OperationType.MUTATION:
+            outcome = await _write(produce, self._forget)
+            return Reply(outcome.status, outcome.body)
+        if cache is None:
+            outcome = await produce()
+            then = self._then(following, scope, operation, allowed)
+            return Reply(outcome.status, outcome.body, then=then)
         if directive is None:
             outcome, shared = await cache.shared(key, produce)
             label = _HIT if shared else _MISS
@@ -222,11 +224,24 @@ class GraphQLEndpoint:
             outcome, label = await produce(), _BYPASS
         else:
             outcome, label = await cache.refresh(key, produce), _BYPASS
-        if any(took):
-            label = _AHEAD
-        reply = Reply(outcome.status, outcome.body, [_JSON, (_CACHE_HEADER, label)])
-        reply.then = then[0] if then else None
-        return reply
+        return Reply(
+            outcome.status,
+            outcome.body,
+            [_JSON, (_CACHE_HEADER, _AHEAD if taken else label)],
+            then=self._then(following, scope, operation, allowed),
+        )
+
+    def _then(
+        self,
+        following: GraphQLParams | None,
+        scope: Scope,
+        operation: OperationDefinitionNode,
+        allowed: frozenset[AllowedOperation],
+    ) -> Callable[[], None] | None:
+        """What starts the next page's computation once this reply is sent, if there is one."""
+        if following is None or self._next_pages is None:
+            return None
+        return partial(self._read_on, self._next_pages, scope, following, allowed, operation)
 
     def _read_on(
         self,
@@ -238,17 +253,13 @@ class GraphQLEndpoint:
     ) -> None:
         """Compute the next page's answer (``params``) now, for its request to take."""
 
-        async def compute() -> Ahead | None:
-            try:
-                # Its own critical scope (what it holds for token exchanges), under the
-                # deadline of the request that set it off; in flight as a request is, for the
-                # collector's sake (at idle thresholds its allocations cost ~100 ms of young
-                # collections over a month's second page here).
-                with critical_scope(), heap.in_flight():
-                    done = await self._execute(scope, params, allowed, operation)
-            except Exception:  # the request computes its own answer, and reports it then
-                log.debug("computing a next page ahead failed", exc_info=True)
-                return None
+        async def compute() -> Answer | None:
+            # Its own critical scope (what it holds for token exchanges), under the deadline of
+            # the request that set it off; in flight as a request is, for the collector's sake
+            # (at idle thresholds its allocations cost ~100 ms of young collections over a
+            # month's second page here).
+            with critical_scope(), heap.in_flight():
+                done = await self._execute(scope, params, allowed, operation)
             # Only an answer that could be stored: one with errors is computed again, when
             # asked for, as it would have been.
             return done if done[0].cacheable else None
@@ -280,7 +291,7 @@ class GraphQLEndpoint:
         params: GraphQLParams,
         allowed: frozenset[AllowedOperation],
         operation: OperationDefinitionNode,
-    ) -> Ahead:
+    ) -> Answer:
         """The answer, and the variables of the page after it when the operation reads a
         listing through (``next_variables``; only with ``next_pages``)."""
         try:
@@ -300,7 +311,8 @@ class GraphQLEndpoint:
         heap.release_when_idle(result)
         outcome = _outcome(result)
         after = None
-        if self._next_pages is not None and outcome.cacheable and outcome.status == 200:
+        reads_on = self._next_pages is not None and operation.operation is OperationType.QUERY
+        if reads_on and outcome.cacheable and outcome.status == 200:
             after = next_variables(operation, params.variables, result.data)
         return outcome, after
 
@@ -344,14 +356,19 @@ def _unexecuted(error: GraphQLError) -> GraphQLFormattedError:
     return formatted
 
 
-async def _mutate(cache: ResponseCache, produce: Callable[[], Awaitable[Outcome]]) -> Outcome:
-    # Before: no query starting now reads a stored pre-mutation result. After: none that ran
-    # meanwhile is stored (the cache's generation moved on).
-    cache.invalidate()
+async def _write(
+    produce: Callable[[], Awaitable[Outcome]], forget: list[Callable[[], None]]
+) -> Outcome:
+    """A mutation, with what was computed before it forgotten (stored responses, next pages
+    computed ahead). Before: no query starting now reads a pre-mutation answer. After: none
+    that ran meanwhile is kept (the cache's generation moved on)."""
+    for drop in forget:
+        drop()
     try:
         return await produce()
     finally:
-        cache.invalidate()
+        for drop in forget:
+            drop()
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes:

@@ -21,6 +21,7 @@ a page taken from here sets off the next, a page computed ahead does not.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -30,12 +31,14 @@ from graphql.language import NullValueNode
 from gateway.continuations import DEFAULT_TTL
 from gateway.response_cache import Outcome
 
+log = logging.getLogger("hourglass.next_page")
+
 # At most this many answers held at once: each is a page's encoded body (a month's first
 # page: ~1.3 MB). The oldest goes first.
 MOST_HELD = 8
 
-# An answer computed ahead and the variables of the page after it (None: the last page).
-Ahead = tuple[Outcome, dict[str, Any] | None]
+# An answer and the variables of the page after it (None: the last page).
+Answer = tuple[Outcome, dict[str, Any] | None]
 
 
 def next_variables(
@@ -85,12 +88,12 @@ class NextPages:
     def __init__(self, *, hold: float = DEFAULT_TTL, most: int = MOST_HELD) -> None:
         self._hold = hold
         self._most = most
-        self._held: dict[bytes, tuple[asyncio.Task[Ahead | None], asyncio.TimerHandle]] = {}
+        self._held: dict[bytes, tuple[asyncio.Task[Answer | None], asyncio.TimerHandle]] = {}
 
     def __len__(self) -> int:
         return len(self._held)
 
-    def start(self, key: bytes, compute: Callable[[], Awaitable[Ahead | None]]) -> None:
+    def start(self, key: bytes, compute: Callable[[], Awaitable[Answer | None]]) -> None:
         """Compute the answer for ``key`` now (in a task of its own, in the caller's context:
         its request's deadline), unless it is under way already."""
         if key in self._held or self._most <= 0:
@@ -98,10 +101,10 @@ class NextPages:
         while len(self._held) >= self._most:
             self._drop(next(iter(self._held)))
         loop = asyncio.get_running_loop()
-        task = asyncio.ensure_future(compute())
+        task = asyncio.ensure_future(_quietly(compute))
         self._held[key] = task, loop.call_later(self._hold, self._drop, key)
 
-    async def take(self, key: bytes) -> Ahead | None:
+    async def take(self, key: bytes) -> Answer | None:
         """The answer computed ahead for ``key`` (waited for if still under way), once; None
         when there is none, or it failed: then the request computes its own."""
         held = self._held.pop(key, None)
@@ -117,8 +120,6 @@ class NextPages:
             if not task.cancelled():
                 raise  # this request was cancelled, not the computation
             return None
-        except Exception:  # reported where it was computed; the request computes its own
-            return None
 
     def clear(self) -> None:
         """Drop every answer held (a write may have changed what they show)."""
@@ -131,3 +132,13 @@ class NextPages:
             task, timer = held
             timer.cancel()
             task.cancel()  # a computation under way: its listing is closed
+
+
+async def _quietly(compute: Callable[[], Awaitable[Answer | None]]) -> Answer | None:
+    """``compute()``, or None if it fails: the request then computes its own answer, and
+    reports its own failure; one never asked for fails unseen (no unretrieved exception)."""
+    try:
+        return await compute()
+    except Exception:
+        log.debug("computing a next page ahead failed", exc_info=True)
+        return None

@@ -67,7 +67,7 @@ class RenderAhead:
         ready = self._ready
         # A source may have had its items completed before it yielded them (``TimeEntryQuery.
         # ahead``): those are not completed again. An id in ``ready`` is its item's: held alive.
-        if any(id(item) in ready for item in items):
+        if ready:
             items = [item for item in items if id(item) not in ready]
         done: list[Any] = []
         left = iter(items)

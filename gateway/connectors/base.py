@@ -164,6 +164,10 @@ class Floor:
             callback(last)
 
 
+# Work on entries a connector has mapped and will yield later (``TimeEntryQuery.ahead``).
+EntriesAhead = Callable[[list[TimeEntry]], None]
+
+
 @dataclass(frozen=True, slots=True)
 class TimeEntryQuery:
     """Filters for a time-entry listing. Dates are inclusive; ids are native to the source."""
@@ -194,7 +198,7 @@ class TimeEntryQuery:
     # work is done while it still waits on the vendor. Each must then be yielded as the very
     # object passed (the work is kept by identity); one that never is costs only the work.
     # Never raises. None: nobody asks.
-    ahead: Callable[[list[TimeEntry]], None] | None = field(default=None, compare=False)
+    ahead: EntriesAhead | None = field(default=None, compare=False)
 
     def wants(self, field: str) -> bool:
         return self.fields is None or field in self.fields

@@ -20,12 +20,10 @@ from starlette.types import ASGIApp
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from gateway import simulators
 from gateway.app import create_app
 from gateway.graphql_http import GraphQLEndpoint
 from gateway.response_cache import ResponseCache
-from gateway.settings import Settings, settings_from_dict
-from gateway.simulators.kit import SimulatorConfig
+from gateway.settings import Settings
 from gateway.simulators.kit.control import state_of
 from tests.conftest import app_client, serve
 
@@ -40,21 +38,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture(scope="module")
-def harvest() -> ASGIApp:
-    app: ASGIApp = simulators.load("harvest").create_app(SimulatorConfig(seed=42))
-    return app
-
-
-@pytest.fixture
-def settings(harvest: ASGIApp) -> Iterator[Settings]:
-    state_of(harvest).reset()
-    entry = dict(simulators.load("harvest").demo_source("http://harvest.simulator"))
-    # One attempt: an injected fault is an error at once, not a retry.
-    yield settings_from_dict({"sources": [entry], "retry": {"max_attempts": 1}}, environ={})
-    state_of(harvest).reset()
 
 
 @asynccontextmanager

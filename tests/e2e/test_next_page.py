@@ -18,7 +18,7 @@ from gateway.graphql_http import GraphQLEndpoint
 from gateway.next_page import NextPages, next_variables
 from gateway.response_cache import ResponseCache
 from gateway.settings import Settings
-from tests.e2e.test_graphql_http import gateway, harvest, listings, settings  # noqa: F401
+from tests.e2e.test_graphql_http import gateway, listings
 
 READ_THROUGH = """query($from: Date!, $after: String) {
   timeEntries(first: 4, from: $from, after: $after) {
@@ -51,8 +51,7 @@ async def _page_through(
 
 
 async def test_paging_a_range_through_takes_each_next_page_computed_ahead(
-    settings: Settings,  # noqa: F811
-    harvest: ASGIApp,  # noqa: F811
+    settings: Settings, harvest: ASGIApp
 ) -> None:
     since = {"from": (datetime.now(UTC).date() - timedelta(days=60)).isoformat()}
     async with gateway(settings, harvest, ResponseCache(10)) as client:
@@ -68,8 +67,7 @@ async def test_paging_a_range_through_takes_each_next_page_computed_ahead(
 
 
 async def test_latest_entries_are_not_read_ahead(
-    settings: Settings,  # noqa: F811
-    harvest: ASGIApp,  # noqa: F811
+    settings: Settings, harvest: ASGIApp
 ) -> None:
     # No ``from``: a dashboard's latest entries, which its clients do not page through.
     async with gateway(settings, harvest, ResponseCache(10)) as client:

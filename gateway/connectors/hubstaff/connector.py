@@ -56,6 +56,7 @@ from gateway.connectors.base import (
     Capabilities,
     ConnectorContext,
     Cuts,
+    EntriesAhead,
     Floor,
     Order,
     TimeEntryDraft,
@@ -105,7 +106,6 @@ from gateway.pagination.start_id import StartIdPaginator
 from gateway.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
-Ahead = Callable[[list[TimeEntry]], None]  # ``TimeEntryQuery.ahead``
 
 RATE_LIMIT = (1000, 3600.0)
 PAGE_LIMIT = 500
@@ -242,7 +242,7 @@ class HubstaffConnector:
         batches: Iterable[list[Window]],
         filters: Params,
         cuts: Cuts | None,
-        ahead: Ahead | None = None,
+        ahead: EntriesAhead | None = None,
     ) -> AsyncIterator[TimeEntry]:
         """Entries of the sessions overlapping ``span`` and starting before its end, newest
         first, read from ``batches`` (windows tiling ``span``, newest first).
@@ -311,7 +311,7 @@ class HubstaffConnector:
         filters: Params,
         spans: mapping.SpanMemo,
         seen: set[int] | None,
-        ahead: Ahead | None = None,
+        ahead: EntriesAhead | None = None,
     ) -> _Part:
         """A window's activities, its sessions chained and those that are whole mapped page
         by page as they arrive (``mapping.WindowChain``; the whole window at once where that
