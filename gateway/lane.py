@@ -17,6 +17,16 @@ So bulk work waits for the lane (``pause``, ``call``) between slices of about a 
 the pass after): a chain's step then waits for a slice or two of it, whatever the number of
 sources. The work still runs whenever the loop has nothing else to do, and in the order it
 asked. Nothing here blocks: a lane with waiters always has its next release scheduled.
+
+One step of a chain is not in the loop's ready queue yet when it matters most: its answer
+is on the wire. Five Hubstaff windows' pages, asked a fraction of a millisecond apart, answer
+as far apart; a slice begun between two of them held the next one's bytes until it ended, a
+slice or two each (the simulators' answers reached the connector 3.7 ms after they were sent,
+median, a cold month). So the network tells the lane when it sends (``expect``) and when the
+answer is in (``arrived``), and the lane, before a slice, waits for an answer due within a
+slice's length, or overdue by at most ``OVERDUE_SECONDS``; due is as long after its send as
+the origin's latest answer took. One hold at a time, then a slice before the next, so bulk
+work goes on at a third of its pace at worst however many answers are due.
 """
 
 from __future__ import annotations
@@ -25,11 +35,14 @@ import asyncio
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 
 # A slice's length: long enough that the lane's own cost (one loop pass per slice, some
 # microseconds) is lost in it, short enough that a chain's step hardly waits.
 SLICE_SECONDS = 0.001
+# How near an expected answer holds the lane (``Lane.expect``): one due within a slice's
+# length, or overdue by at most ``OVERDUE_SECONDS``, is waited for before the next slice.
+OVERDUE_SECONDS = 0.002
 
 
 class Lane:
@@ -39,6 +52,49 @@ class Lane:
         self._loop = loop
         self._waiting: deque[Callable[[], object]] = deque()
         self._scheduled = False
+        self._expected: dict[object, tuple[Hashable, float]] = {}  # ticket -> (origin, sent)
+        self._round_trips: dict[Hashable, float] = {}  # origin -> its latest answer's
+        self._held: asyncio.TimerHandle | None = None  # the release that ends a hold
+        self._may_hold = True  # a hold, then at least one slice before the next
+
+    def expect(self, origin: Hashable) -> object:
+        """A request to ``origin`` is sent now: its answer is expected as long after as the
+        origin's latest one took. Call ``arrived`` with the ticket once it is in."""
+        ticket = object()
+        self._expected[ticket] = (origin, self._loop.time())
+        return ticket
+
+    def arrived(self, ticket: object) -> None:
+        """The answer ``expect`` gave ``ticket`` for is in, or the request ended without one."""
+        found = self._expected.pop(ticket, None)
+        if found is None:
+            return
+        origin, sent = found
+        self._round_trips[origin] = self._loop.time() - sent
+        if self._held is not None and self._due() is None:
+            self._held.cancel()
+            self._held = None
+            self._loop.call_soon(self._release)
+
+    def _due(self) -> float | None:
+        """Until when the lane waits for an answer about to arrive; None: none is."""
+        now, until = self._loop.time(), None
+        for origin, sent in self._expected.values():
+            took = self._round_trips.get(origin)
+            if took is None:
+                continue
+            due = sent + took
+            if now - OVERDUE_SECONDS <= due <= now + SLICE_SECONDS:
+                until = max(until or 0.0, due + OVERDUE_SECONDS)
+        return until
+
+    def expecting(self) -> int:
+        """How many answers are expected now."""
+        return len(self._expected)
+
+    def round_trip(self, origin: Hashable) -> float | None:
+        """How long ``origin``'s latest answer took, in seconds; None before its first."""
+        return self._round_trips.get(origin)
 
     def call(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` (bulk work that needs no task: one slice) in its turn."""
@@ -60,6 +116,12 @@ class Lane:
         await turn
 
     def _release(self) -> None:
+        self._held = None
+        if self._may_hold and (until := self._due()) is not None:
+            self._may_hold = False  # ended by ``arrived``, or at ``until`` whatever comes
+            self._held = self._loop.call_at(until, self._release)
+            return
+        self._may_hold = True
         # The next release is scheduled before the waiter runs: a callback that raises must not
         # stall the ones after it (the loop reports the error, as for any callback).
         waiter = self._waiting.popleft()

@@ -11,7 +11,7 @@ from itertools import pairwise
 import pytest
 
 from gateway.connectors.base import Order
-from gateway.lane import SLICE_SECONDS, lane
+from gateway.lane import OVERDUE_SECONDS, SLICE_SECONDS, lane
 from gateway.listing import Merge, SourceOutcome, SourceStream, merge
 
 
@@ -168,3 +168,105 @@ async def test_a_group_prepared_ahead_leaves_the_loop_to_a_chain_every_slice() -
     assert len(late) >= 10
     assert max(late) < 15 * SLICE_SECONDS
     assert sorted(late)[len(late) // 2] < 5 * SLICE_SECONDS
+
+
+def _spin(seconds: float) -> None:
+    until = time.perf_counter() + seconds
+    while time.perf_counter() < until:
+        pass
+
+
+async def _learn_round_trip(origin: str, seconds: float) -> None:
+    """One answer from ``origin`` taking ``seconds``: the lane expects the next as long."""
+    ticket = lane().expect(origin)
+    await asyncio.sleep(seconds)
+    lane().arrived(ticket)
+
+
+async def _slices_around(answer_at: float | None, slices: int) -> tuple[list[float], float]:
+    """Bulk work of 1 ms slices in the lane while a request to ``origin`` is in flight; its
+    answer arrives ``answer_at`` seconds on (None: never). The loop times each slice began
+    at, and when the answer arrived."""
+    loop = asyncio.get_running_loop()
+    ticket = lane().expect("origin")
+    arrived = [float("inf")]
+
+    def arrive() -> None:
+        arrived[0] = loop.time()
+        lane().arrived(ticket)
+
+    if answer_at is not None:
+        loop.call_later(answer_at, arrive)
+    began: list[float] = []
+    done = loop.create_future()
+
+    def work() -> None:
+        began.append(loop.time())
+        _spin(SLICE_SECONDS)
+        if len(began) == slices:
+            done.set_result(None)
+
+    for _ in range(slices):
+        lane().call(work)
+    await asyncio.wait_for(done, timeout=5)
+    if answer_at is None:
+        lane().arrived(ticket)
+    return began, arrived[0]
+
+
+@pytest.mark.usefixtures("no_collections")
+async def test_bulk_work_waits_for_an_answer_due_now() -> None:
+    # A chain's answer due in 20 ms (its origin's last took that): the loop is left free for
+    # it from a slice before it is due until it is in, so its bytes are read and its next
+    # request sent at once, not after a slice or two of other work (~2 ms a round, month cold).
+    await _learn_round_trip("origin", 0.02)
+    started = asyncio.get_running_loop().time()
+    began, arrived = await _slices_around(0.02, 40)
+
+    due = started + 0.02
+    assert arrived < float("inf")
+    held = [t for t in began if due - SLICE_SECONDS + 0.0003 < t < arrived]
+    assert held == []
+    assert any(t < due - SLICE_SECONDS for t in began)  # the work ran until then
+    assert any(t >= arrived for t in began)  # and on once the answer was in
+
+
+@pytest.mark.usefixtures("no_collections")
+async def test_an_answer_that_does_not_come_holds_bulk_work_a_moment_only() -> None:
+    await _learn_round_trip("origin", 0.01)
+    began, _ = await _slices_around(None, 40)
+
+    gaps = [b - a for a, b in pairwise(began)]
+    # Once due, it is waited for at most ``OVERDUE_SECONDS`` past then; the work goes on.
+    assert max(gaps) < SLICE_SECONDS + OVERDUE_SECONDS + 0.006
+    assert max(gaps) > OVERDUE_SECONDS  # it was waited for (the test checks the hold)
+
+
+@pytest.mark.usefixtures("no_collections")
+async def test_answers_due_one_after_another_leave_a_slice_between_holds() -> None:
+    # Some answer always due (a request sent every 0.5 ms, none answered): each hold is
+    # followed by a slice, so bulk work runs on, at a third of its pace at worst, instead of
+    # waiting for a quiet moment that does not come.
+    loop = asyncio.get_running_loop()
+    await _learn_round_trip("origin", 0.0)
+    tickets: list[object] = []
+
+    def send() -> None:
+        tickets.append(lane().expect("origin"))
+        if len(tickets) < 400:  # 200 ms of requests
+            loop.call_later(0.0005, send)
+
+    send()
+    began, _ = await _slices_around(None, 10)
+    for ticket in tickets:
+        lane().arrived(ticket)
+    assert len(tickets) < 200  # done well before the requests stopped coming
+    assert began[-1] - began[0] < 9 * (SLICE_SECONDS + SLICE_SECONDS + OVERDUE_SECONDS) + 0.01
+
+
+async def test_an_origin_never_answered_before_holds_nothing() -> None:
+    log: list[str] = []
+    ticket = lane().expect("new origin")  # no round trip known: nothing is due
+    await asyncio.wait_for(_bulk("bulk", 3, log), timeout=1)
+    lane().arrived(ticket)
+    assert log == ["bulk"] * 3

@@ -33,6 +33,7 @@ import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport
 
+from gateway.lane import Lane, lane
 from gateway.tasks import cancel_and_wait
 
 PRECONNECT_TIMEOUT = 10.0  # seconds a background connect may take (``preconnect``)
@@ -115,7 +116,9 @@ class AiohttpNetwork(AiohttpTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         headers = [(k, v) for k, v in request.headers.multi_items() if k != "transfer-encoding"]
-        with _mapped(request):
+        expected = lane()
+        ticket = expected.expect(request.url.netloc)
+        with _mapped(request), _arriving(expected, ticket):
             async with self._session().request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
@@ -139,6 +142,14 @@ class AiohttpNetwork(AiohttpTransport):
             request=request,
             extensions=extensions,
         )
+
+
+@contextmanager
+def _arriving(expected: Lane, ticket: object) -> Iterator[None]:
+    try:
+        yield
+    finally:
+        expected.arrived(ticket)
 
 
 async def _connect(session: aiohttp.ClientSession, url: yarl.URL) -> None:

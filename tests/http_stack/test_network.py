@@ -19,6 +19,7 @@ from starlette.types import Receive, Scope, Send
 from gateway.errors import UpstreamUnavailable
 from gateway.http import ClientOptions, SlidingWindowLimiter, Upstream, build_client, deadline_scope
 from gateway.http.network import AiohttpNetwork, _mapped, default_network
+from gateway.lane import lane
 from tests.conftest import free_port, serve
 
 BIG = b"x" * 1_000_000
@@ -232,3 +233,19 @@ async def test_a_preconnect_that_fails_leaves_the_request_to_fail_as_it_would(
     await asyncio.sleep(0.05)  # the background connect is refused, silently
     with pytest.raises(httpx.ConnectError):
         await fetch(network, f"http://127.0.0.1:{port}/ok")
+
+
+async def test_the_lane_expects_each_answer_until_it_arrives(
+    network: AiohttpNetwork, root: str
+) -> None:
+    # The lane holds bulk work for an answer due now (``Lane.expect``): every request is
+    # expected from its send, as long as its origin's last answer took, and no longer once
+    # it is in, whether it came whole or failed.
+    expected = lane()
+    origin = httpx.URL(root).netloc
+    await fetch(network, f"{root}/ok")
+    round_trip = expected.round_trip(origin)
+    assert round_trip is not None and round_trip > 0
+    with pytest.raises(httpx.RemoteProtocolError):
+        await fetch(network, f"{root}/cut")
+    assert expected.expecting() == 0
