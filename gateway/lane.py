@@ -22,8 +22,8 @@ One step of a chain is not in the loop's ready queue yet when it matters most: i
 is on the wire. Five Hubstaff windows' pages, asked a fraction of a millisecond apart, answer
 as far apart; a slice begun between two of them held the next one's bytes until it ended, a
 slice or two each (the simulators' answers reached the connector 3.7 ms after they were sent,
-median, a cold month). So the network tells the lane when it sends (``expect``) and when the
-answer is in (``arrived``), and the lane, before a slice, waits for an answer due within a
+median, a cold month). So the network tells the lane when it sends a request and when the
+answer is in (``awaiting``), and the lane, before a slice, waits for an answer due within a
 slice's length, or overdue by at most ``OVERDUE_SECONDS``; due is as long after its send as
 the origin's latest answer took. One hold at a time, then a slice before the next, so bulk
 work goes on at a third of its pace at worst however many answers are due.
@@ -35,7 +35,8 @@ import asyncio
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 
 # A slice's length: long enough that the lane's own cost (one loop pass per slice, some
 # microseconds) is lost in it, short enough that a chain's step hardly waits.
@@ -64,6 +65,16 @@ class Lane:
         self._expected[ticket] = (origin, self._loop.time())
         return ticket
 
+    @contextmanager
+    def awaiting(self, origin: Hashable) -> Iterator[None]:
+        """The block sends a request to ``origin`` and reads its answer (``expect`` on entry,
+        ``arrived`` on exit, whether the answer came whole or the request failed)."""
+        ticket = self.expect(origin)
+        try:
+            yield
+        finally:
+            self.arrived(ticket)
+
     def arrived(self, ticket: object) -> None:
         """The answer ``expect`` gave ``ticket`` for is in, or the request ended without one."""
         found = self._expected.pop(ticket, None)
@@ -78,15 +89,14 @@ class Lane:
 
     def _due(self) -> float | None:
         """Until when the lane waits for an answer about to arrive; None: none is."""
-        now, until = self._loop.time(), None
-        for origin, sent in self._expected.values():
-            took = self._round_trips.get(origin)
-            if took is None:
-                continue
-            due = sent + took
-            if now - OVERDUE_SECONDS <= due <= now + SLICE_SECONDS:
-                until = max(until or 0.0, due + OVERDUE_SECONDS)
-        return until
+        now = self._loop.time()
+        near = [
+            due
+            for origin, sent in self._expected.values()
+            if (took := self._round_trips.get(origin)) is not None
+            and now - OVERDUE_SECONDS <= (due := sent + took) <= now + SLICE_SECONDS
+        ]
+        return max(near) + OVERDUE_SECONDS if near else None
 
     def expecting(self) -> int:
         """How many answers are expected now."""

@@ -33,7 +33,7 @@ import httpx
 import yarl
 from httpx_aiohttp import AiohttpTransport
 
-from gateway.lane import Lane, lane
+from gateway.lane import lane
 from gateway.tasks import cancel_and_wait
 
 PRECONNECT_TIMEOUT = 10.0  # seconds a background connect may take (``preconnect``)
@@ -116,9 +116,8 @@ class AiohttpNetwork(AiohttpTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         headers = [(k, v) for k, v in request.headers.multi_items() if k != "transfer-encoding"]
-        expected = lane()
-        ticket = expected.expect(request.url.netloc)
-        with _mapped(request), _arriving(expected, ticket):
+        # The lane holds bulk work for an answer due now (``gateway.lane``).
+        with _mapped(request), lane().awaiting(request.url.netloc):
             async with self._session().request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
@@ -142,14 +141,6 @@ class AiohttpNetwork(AiohttpTransport):
             request=request,
             extensions=extensions,
         )
-
-
-@contextmanager
-def _arriving(expected: Lane, ticket: object) -> Iterator[None]:
-    try:
-        yield
-    finally:
-        expected.arrived(ticket)
 
 
 async def _connect(session: aiohttp.ClientSession, url: yarl.URL) -> None:

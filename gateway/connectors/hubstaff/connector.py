@@ -242,7 +242,7 @@ class HubstaffConnector:
         batches: Iterable[list[Window]],
         filters: Params,
         cuts: Cuts | None,
-        ahead: EntriesAhead | None = None,
+        ahead: EntriesAhead | None,
     ) -> AsyncIterator[TimeEntry]:
         """Entries of the sessions overlapping ``span`` and starting before its end, newest
         first, read from ``batches`` (windows tiling ``span``, newest first).
@@ -311,7 +311,7 @@ class HubstaffConnector:
         filters: Params,
         spans: mapping.SpanMemo,
         seen: set[int] | None,
-        ahead: EntriesAhead | None = None,
+        ahead: EntriesAhead | None,
     ) -> _Part:
         """A window's activities, its sessions chained and those that are whole mapped page
         by page as they arrive (``mapping.WindowChain``; the whole window at once where that
