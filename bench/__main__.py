@@ -49,7 +49,9 @@ Upstream calls are read from each simulator's `GET /_simulator/stats`.
   Before anything runs, up to 3 GiB of memory is touched once and freed (`procs.prefault`):
   this machine's host backs a page on its first touch (3 GiB: 9.1 s the first time, 2.0 s
   the next), which made a cold gateway's page faults cost 250-300 ms in some runs and
-  40-60 ms in others; the gateway is still a fresh process and pays its own page faults.
+  40-60 ms in others. The gateway is still a fresh process: it touches its heap reserve at
+  start, as `hourglass serve` does (`heap_reserve_mb`, 128 MB by default), and pays page
+  faults in a query only past it.
   **Warm**: the same query again on
   that process, once the one-second rate windows have passed, with `Cache-Control: no-cache`
   (the response cache bypassed); its calls are the counters' difference around it. The warm

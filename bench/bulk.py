@@ -9,7 +9,8 @@ Hourglass's own CPU per entry, not a vendor's latency. HTTP itself is not includ
 
 Each measurement runs in a fresh process (``ru_maxrss`` is a high-water mark, and a warm heap
 would flatter the next run), with the garbage collector set as ``hourglass serve`` sets it
-(``gateway.heap.settle`` once the schema is built, before the entries exist); figures are
+and the memory reserved as ``hourglass serve`` does (``gateway.heap.reserve`` and ``settle``
+once the schema is built, before the entries exist); figures are
 medians over ``runs`` processes.
 
     python -m bench.bulk            # all four measurements, 3 runs each
@@ -67,11 +68,14 @@ class Sample:
 async def _pull(shape: str, compiled: bool, entries: int) -> Sample:
     from bench.memory import memory_gateway
     from gateway import heap
+    from gateway.settings import Settings
     from schema import Context, build_schema
 
     schema = build_schema(compiled=compiled)
-    # The collector as a serving process has it (``hourglass serve``): settled once the app
-    # is built, before any vendor data arrives (here, the in-memory source's entries).
+    # The heap and the collector as a serving process has them (``hourglass serve``): memory
+    # reserved and the collector settled once the app is built, before any vendor data
+    # arrives (here, the in-memory source's entries).
+    heap.reserve(Settings().heap_reserve_mb)
     heap.settle()
     gateway = memory_gateway(entries)
     query = QUERY % (PAGE, SHAPES[shape])

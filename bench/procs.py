@@ -52,7 +52,7 @@ def prefault(limit: int = PREFAULT_BYTES) -> None:
     same user time, ~210 ms), the first runs after the simulators started mostly. The kernel
     hands freed pages out again first, so what starts after this gets pages the host backs
     already, as on a server that has been up a while. The gateway is still a fresh process
-    and still pays its own page faults.
+    and touches its own heap reserve at start (``gateway.heap.reserve``).
 
     The touching is done by a child process: a process forked later from this one (a bulk
     measurement) would inherit this one's peak RSS."""

@@ -133,6 +133,7 @@ def _run(app: FastAPI, settings: Settings, args: argparse.Namespace) -> int:
     from gateway import heap, logs
 
     logs.configure(settings.log_level, settings.secrets())
+    heap.reserve(settings.heap_reserve_mb)
     heap.settle()  # the app is built: what exists now lives as long as the process
     uvicorn.run(
         heap.serving(app),

@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # Without ``from``, time-entry listings look back this far.
     default_lookback_days: int = Field(default=365, ge=1)
     redis_url: str | None = None
+    # Megabytes of memory ``hourglass serve`` touches at start and keeps (``heap.reserve``), so
+    # that the first large queries do not grow the process page by page (0: off).
+    heap_reserve_mb: int = Field(default=128, ge=0, le=65536)
     retry: RetrySettings = Field(default_factory=RetrySettings)
     circuit_breaker: CircuitBreakerSettings = Field(default_factory=CircuitBreakerSettings)
     sources: list[SourceConfig] = Field(default_factory=list)

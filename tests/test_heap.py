@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import platform
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from gateway import heap
+from gateway.settings import Settings
 
 PROBE = """
 import gc, json, weakref
@@ -62,6 +64,57 @@ print(*seen[0])
     frozen, served = out.strip().splitlines()[-1].split()
     assert int(frozen) > 50_000
     assert served == "IdleCollections"  # its young collections wait for idle time
+
+
+RESERVE_PROBE = """
+import json, resource, sys
+from gateway import heap
+heap.reserve(int(sys.argv[1]))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+for _ in range(3):  # what a vendor's pages leave: small objects, and bodies over 512 bytes
+    entries = [{"id": i, "note": str(i), "tags": [i] * 3} for i in range(100_000)]
+    bodies = [bytes(250_000) for _ in range(40)]
+    del entries, bodies
+print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before))
+"""
+
+
+def _faults_after_reserving(megabytes: int) -> int:
+    out = subprocess.run(
+        [sys.executable, "-c", RESERVE_PROBE, str(megabytes)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return int(json.loads(out))
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc is tuned")
+def test_reserved_memory_is_allocated_from_without_page_faults() -> None:
+    unreserved = _faults_after_reserving(0)
+    reserved = _faults_after_reserving(96)  # ~45 MB of small objects, ~10 MB of bodies
+    assert unreserved > 5_000  # a fresh process grows page by page
+    assert reserved < unreserved // 20  # both allocators serve it from what was touched
+
+
+def test_serving_reserves_memory_before_it_settles_the_heap() -> None:
+    probe = """
+import gc
+import uvicorn
+from gateway import cli, heap
+seen = []
+reserve = heap.reserve
+heap.reserve = lambda mb: (seen.append((mb, gc.get_freeze_count())), reserve(mb))
+uvicorn.run = lambda app, **kw: None
+cli.main(["demo", "--port", "0"])
+print(*seen[0])
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    megabytes, frozen = out.strip().splitlines()[-1].split()
+    assert int(megabytes) == Settings().heap_reserve_mb > 0
+    assert int(frozen) == 0  # reserved first: what keeps the reserve is frozen with the app
 
 
 # The collections deferred to idle time (heap.IdleCollections). In this process: the thresholds
