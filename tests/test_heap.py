@@ -20,6 +20,14 @@ from starlette.types import Message, Receive, Scope, Send
 from gateway import heap
 from gateway.settings import Settings
 
+
+def _probe(code: str, *args: str) -> str:
+    """What ``code`` prints, run in a Python process of its own with ``args``."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
 PROBE = """
 import gc, json, weakref
 import gateway.app  # what a serving process has built by then: schema, models, modules
@@ -38,9 +46,7 @@ print(json.dumps([before, gc.get_freeze_count(), gc.get_threshold(), gc.get_coun
 
 
 def test_settle_freezes_what_start_up_built_and_widens_the_generations() -> None:
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True
-    ).stdout
+    out = _probe(PROBE)
     before, frozen, thresholds, pending, collected = json.loads(out)
     assert before == 0 and frozen > 50_000  # the schema's and the modules' objects
     assert thresholds == [50_000, 20, 20]
@@ -58,9 +64,7 @@ uvicorn.run = lambda app, **kw: seen.append((gc.get_freeze_count(), type(app).__
 cli.main(["demo", "--port", "0"])
 print(*seen[0])
 """
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
+    out = _probe(probe)
     frozen, served = out.strip().splitlines()[-1].split()
     assert int(frozen) > 50_000
     assert served == "IdleCollections"  # its young collections wait for idle time
@@ -80,13 +84,7 @@ print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before))
 
 
 def _faults_after_reserving(megabytes: int) -> int:
-    out = subprocess.run(
-        [sys.executable, "-c", RESERVE_PROBE, str(megabytes)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return int(json.loads(out))
+    return int(json.loads(_probe(RESERVE_PROBE, str(megabytes))))
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's malloc is tuned")
@@ -109,9 +107,7 @@ uvicorn.run = lambda app, **kw: None
 cli.main(["demo", "--port", "0"])
 print(*seen[0])
 """
-    out = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
-    ).stdout
+    out = _probe(probe)
     megabytes, frozen = out.strip().splitlines()[-1].split()
     assert int(megabytes) == Settings().heap_reserve_mb > 0
     assert int(frozen) == 0  # reserved first: what keeps the reserve is frozen with the app
