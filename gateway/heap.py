@@ -33,7 +33,8 @@ query, where it cost ~35 ms of the cold dashboard's 70 ms of CPU (bench: gateway
   by page as requests first need it, and each new page is a page fault, which the kernel
   serves by zeroing a page (and, on a virtual machine, the host by backing it). A cold month
   report grew the gateway by ~21,000 pages (~85 MB): 40-120 ms of system time on the bench
-  machine, as its host allowed, inside the report's wall time. The JVM's ``AlwaysPreTouch`` does the same for the same reason.
+  machine, as its host allowed, inside the report's wall time. The JVM's ``AlwaysPreTouch``
+  does the same for the same reason.
 """
 
 from __future__ import annotations
