@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from gateway.cli import toml_source
+from gateway.heap import available_memory
 from gateway.simulators import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,7 +57,7 @@ def prefault(limit: int = PREFAULT_BYTES) -> None:
 
     The touching is done by a child process: a process forked later from this one (a bulk
     measurement) would inherit this one's peak RSS."""
-    size = min(limit, _available_bytes() // 4)
+    size = min(limit, (available_memory() or 0) // 4)
     if size >= _CHUNK:
         code = f"from bench.procs import touch; touch({size})"
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
@@ -69,17 +70,6 @@ def touch(size: int) -> None:
     with mmap.mmap(-1, size) as area:
         for offset in range(0, size, _CHUNK):
             area[offset : offset + _CHUNK] = chunk
-
-
-def _available_bytes() -> int:
-    """``MemAvailable`` from ``/proc/meminfo``; 0 where there is none (not Linux)."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return 0
 
 
 def free_port() -> int:

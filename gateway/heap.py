@@ -42,14 +42,18 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import gc
+import logging
 import os
 import platform
 import sys
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger("hourglass.heap")
 
 THRESHOLDS = (50_000, 20, 20)  # young, middle, old (CPython's defaults: 700, 10, 10)
 # The youngest generation's threshold while requests are in flight. The cold month holds
@@ -112,7 +116,7 @@ def serving(app: ASGIApp) -> IdleCollections:
     return _serving
 
 
-def reserve(megabytes: int) -> None:
+def reserve(megabytes: int, available: Callable[[], int | None] | None = None) -> int:
     """Touch ``megabytes`` of memory now and keep it for the process to allocate from, half
     for each of CPython's two allocators; where one is not in use, its half is skipped.
 
@@ -126,10 +130,21 @@ def reserve(megabytes: int) -> None:
       arena then stays mapped, its other pools free for objects of any size.
 
     The process's resident memory is then at least this much from the start (a server's
-    trade: the first large query pays no page faults). 0: nothing is reserved."""
+    trade: the first large query pays no page faults). 0: nothing is reserved. At most half
+    the memory ``available`` (the kernel's ``MemAvailable`` by default) is: a reserve the
+    machine cannot hold would have the process killed at start, or swapping, where a warning
+    says what was reserved instead. Returns the megabytes reserved."""
+    free = (available or available_memory)()
+    if free is not None and megabytes * 2**20 > free // 2:
+        capped = free // 2 // 2**20
+        log.warning(
+            "heap reserve reduced to half the memory available",
+            extra={"fields": {"heap_reserve_mb": megabytes, "reserved_mb": capped}},
+        )
+        megabytes = capped
     half = megabytes * 2**20 // 2
     if half <= 0:
-        return
+        return 0
     if _set_malloc_to_keep(half):
         touched = [bytearray(_HEAP_CHUNK) for _ in range(half // _HEAP_CHUNK)]
         del touched  # freed into the heap's top, which now stays
@@ -137,6 +152,19 @@ def reserve(megabytes: int) -> None:
         # ``id`` is an object's address in CPython: the blocks are grouped by where they lie.
         blocks = [bytes(_SMALL_BLOCK) for _ in range(half // (_SMALL_BLOCK + 33))]
         _reserved.extend({id(b) >> _ARENA_BUCKET_BITS: b for b in blocks}.values())
+    return megabytes
+
+
+def available_memory() -> int | None:
+    """Bytes the kernel says are available (``MemAvailable`` in ``/proc/meminfo``); None where
+    it cannot be read (not Linux)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
 
 
 def _set_malloc_to_keep(size: int) -> bool:

@@ -95,6 +95,17 @@ def test_reserved_memory_is_allocated_from_without_page_faults() -> None:
     assert reserved < unreserved // 20  # both allocators serve it from what was touched
 
 
+def test_a_reserve_the_machine_cannot_hold_is_cut_to_half_the_memory_available(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # 0 MB reserved of 1 MB available: nothing is touched, and the warning says so.
+    assert heap.reserve(64, available=lambda: 2**20) == 0
+    (record,) = [r for r in caplog.records if r.name == "hourglass.heap"]
+    assert record.levelname == "WARNING"
+    assert record.fields == {"heap_reserve_mb": 64, "reserved_mb": 0}  # type: ignore[attr-defined]
+    assert heap.reserve(0, available=lambda: None) == 0  # nothing asked, nothing reserved
+
+
 def test_serving_reserves_memory_before_it_settles_the_heap() -> None:
     probe = """
 import gc
