@@ -130,10 +130,10 @@ def reserve(megabytes: int, available: Callable[[], int | None] | None = None) -
       arena then stays mapped, its other pools free for objects of any size.
 
     The process's resident memory is then at least this much from the start (a server's
-    trade: the first large query pays no page faults). 0: nothing is reserved. At most half
-    the memory ``available`` (the kernel's ``MemAvailable`` by default) is: a reserve the
-    machine cannot hold would have the process killed at start, or swapping, where a warning
-    says what was reserved instead. Returns the megabytes reserved."""
+    trade: the first large query pays no page faults). 0: nothing is reserved. It takes at
+    most half the memory ``available`` (the kernel's ``MemAvailable`` by default): a reserve
+    the machine cannot hold would get the process killed at start, or set it swapping; a
+    warning then says what was reserved instead. Returns the megabytes reserved."""
     free = (available or available_memory)()
     if free is not None and megabytes * 2**20 > free // 2:
         capped = free // 2 // 2**20
@@ -150,7 +150,7 @@ def reserve(megabytes: int, available: Callable[[], int | None] | None = None) -
         del touched  # freed into the heap's top, which now stays
     if _pymalloc_in_use():
         # ``id`` is an object's address in CPython: the blocks are grouped by where they lie.
-        blocks = [bytes(_SMALL_BLOCK) for _ in range(half // (_SMALL_BLOCK + 33))]
+        blocks = [bytes(_SMALL_BLOCK) for _ in range(half // sys.getsizeof(b"x" * _SMALL_BLOCK))]
         _reserved.extend({id(b) >> _ARENA_BUCKET_BITS: b for b in blocks}.values())
     return megabytes
 
