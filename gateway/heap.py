@@ -44,7 +44,6 @@ import ctypes
 import gc
 import logging
 import os
-import platform
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -116,7 +115,19 @@ def serving(app: ASGIApp) -> IdleCollections:
     return _serving
 
 
-def reserve(megabytes: int, available: Callable[[], int | None] | None = None) -> int:
+def available_memory() -> int | None:
+    """Bytes the kernel says are available (``MemAvailable`` in ``/proc/meminfo``); None where
+    it cannot be read (not Linux)."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def reserve(megabytes: int, available: Callable[[], int | None] = available_memory) -> int:
     """Touch ``megabytes`` of memory now and keep it for the process to allocate from, half
     for each of CPython's two allocators; where one is not in use, its half is skipped.
 
@@ -134,7 +145,7 @@ def reserve(megabytes: int, available: Callable[[], int | None] | None = None) -
     most half the memory ``available`` (the kernel's ``MemAvailable`` by default): a reserve
     the machine cannot hold would get the process killed at start, or set it swapping; a
     warning then says what was reserved instead. Returns the megabytes reserved."""
-    free = (available or available_memory)()
+    free = available()
     if free is not None and megabytes * 2**20 > free // 2:
         capped = free // 2 // 2**20
         log.warning(
@@ -155,22 +166,14 @@ def reserve(megabytes: int, available: Callable[[], int | None] | None = None) -
     return megabytes
 
 
-def available_memory() -> int | None:
-    """Bytes the kernel says are available (``MemAvailable`` in ``/proc/meminfo``); None where
-    it cannot be read (not Linux)."""
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    return None
-
-
 def _set_malloc_to_keep(size: int) -> bool:
     """Have glibc keep ``size`` bytes of freed heap, and serve blocks under 32 MiB from its
     heap; False where the C library is not glibc (its ``malloc`` is left as it is)."""
-    if platform.libc_ver()[0] != "glibc":
+    try:
+        libc = os.confstr("CS_GNU_LIBC_VERSION")  # "glibc 2.36"; asked of the C library
+    except (ValueError, OSError):  # a name this platform's confstr does not know
+        libc = None
+    if not libc or not libc.startswith("glibc"):
         return False
     mallopt = ctypes.CDLL(None).mallopt
     return all(
