@@ -44,6 +44,7 @@ import ctypes
 import gc
 import logging
 import os
+import platform
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -169,11 +170,7 @@ def reserve(megabytes: int, available: Callable[[], int | None] = available_memo
 def _set_malloc_to_keep(size: int) -> bool:
     """Have glibc keep ``size`` bytes of freed heap, and serve blocks under 32 MiB from its
     heap; False where the C library is not glibc (its ``malloc`` is left as it is)."""
-    try:
-        libc = os.confstr("CS_GNU_LIBC_VERSION")  # "glibc 2.36"; asked of the C library
-    except (ValueError, OSError):  # a name this platform's confstr does not know
-        libc = None
-    if not libc or not libc.startswith("glibc"):
+    if platform.libc_ver()[0] != "glibc":  # asks the C library itself (os.confstr) first
         return False
     mallopt = ctypes.CDLL(None).mallopt
     return all(
