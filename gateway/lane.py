@@ -68,20 +68,26 @@ class Lane:
     @contextmanager
     def awaiting(self, origin: Hashable) -> Iterator[None]:
         """The block sends a request to ``origin`` and reads its answer (``expect`` on entry,
-        ``arrived`` on exit, whether the answer came whole or the request failed)."""
+        ``arrived`` on exit, with ``answered=False`` if the block raised)."""
         ticket = self.expect(origin)
         try:
             yield
-        finally:
-            self.arrived(ticket)
+        except BaseException:
+            self.arrived(ticket, answered=False)
+            raise
+        self.arrived(ticket)
 
-    def arrived(self, ticket: object) -> None:
-        """The answer ``expect`` gave ``ticket`` for is in, or the request ended without one."""
+    def arrived(self, ticket: object, *, answered: bool = True) -> None:
+        """The answer ``expect`` gave ``ticket`` for is in, or (``answered=False``) the request
+        ended without one. Only an answer sets its origin's round trip: a refused connection
+        fails in a millisecond, and the next request there would be held for as if its answer
+        were due that soon."""
         found = self._expected.pop(ticket, None)
         if found is None:
             return
         origin, sent = found
-        self._round_trips[origin] = self._loop.time() - sent
+        if answered:
+            self._round_trips[origin] = self._loop.time() - sent
         if self._held is not None and self._due() is None:
             self._held.cancel()
             self._held = None

@@ -10,6 +10,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from itertools import pairwise
 
+import pytest
+
 from gateway.connectors.base import Order
 from gateway.lane import OVERDUE_SECONDS, SLICE_SECONDS, lane
 from gateway.listing import Merge, SourceOutcome, SourceStream, merge
@@ -309,3 +311,14 @@ async def test_an_origin_never_answered_before_holds_nothing() -> None:
     await _learn_round_trip("known origin", 0.0)
     assert await _first_slice_after_sending_to("known origin") >= OVERDUE_SECONDS - 0.0005
     assert await _first_slice_after_sending_to("new origin") < OVERDUE_SECONDS / 2
+
+
+async def test_a_request_that_fails_leaves_its_origins_round_trip_as_it_was() -> None:
+    await _learn_round_trip("origin", 0.03)
+    with pytest.raises(ConnectionRefusedError), lane().awaiting("origin"):
+        raise ConnectionRefusedError  # at once, no answer: no round trip to learn from
+    assert lane().round_trip("origin") == pytest.approx(0.03, abs=0.01)
+
+    with lane().awaiting("origin"):
+        pass  # an answer (of whatever status) in no time
+    assert lane().round_trip("origin") == pytest.approx(0.0, abs=0.005)
