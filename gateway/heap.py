@@ -162,7 +162,7 @@ def reserve(megabytes: int, available: Callable[[], int | None] = available_memo
         del touched  # freed into the heap's top, which now stays
     if _pymalloc_in_use():
         # ``id`` is an object's address in CPython: the blocks are grouped by where they lie.
-        blocks = [bytes(_SMALL_BLOCK) for _ in range(half // sys.getsizeof(b"x" * _SMALL_BLOCK))]
+        blocks = [bytes(_SMALL_BLOCK) for _ in range(half // sys.getsizeof(bytes(_SMALL_BLOCK)))]
         _reserved.extend({id(b) >> _ARENA_BUCKET_BITS: b for b in blocks}.values())
     return megabytes
 

@@ -13,6 +13,7 @@ import time
 import weakref
 from collections import deque
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
@@ -54,18 +55,32 @@ def test_settle_freezes_what_start_up_built_and_widens_the_generations() -> None
     assert collected  # the leftover cycle was collected, not frozen for the process's life
 
 
-def test_serving_settles_the_heap_and_defers_collections_to_idle_time() -> None:
-    probe = """
-import gc, sys
+# ``hourglass demo`` started up to the point where it would serve: what ``heap.reserve`` was
+# asked for and how much was frozen then, and what uvicorn was handed and how much was frozen
+# then. One process for the tests below: each start-up builds the whole app (~2 s).
+SERVING_PROBE = """
+import gc, json
 import uvicorn
-from gateway import cli
-seen = []
-uvicorn.run = lambda app, **kw: seen.append((gc.get_freeze_count(), type(app).__name__))
+from gateway import cli, heap
+seen = {}
+reserve = heap.reserve
+heap.reserve = lambda mb: (seen.update(reserve=(mb, gc.get_freeze_count())), reserve(mb))[1]
+uvicorn.run = lambda app, **kw: seen.update(run=(gc.get_freeze_count(), type(app).__name__))
 cli.main(["demo", "--port", "0"])
-print(*seen[0])
+print(json.dumps(seen))
 """
-    out = _probe(probe)
-    frozen, served = out.strip().splitlines()[-1].split()
+
+
+@pytest.fixture(scope="module")
+def serving_start() -> dict[str, list[Any]]:
+    seen: dict[str, list[Any]] = json.loads(_probe(SERVING_PROBE).strip().splitlines()[-1])
+    return seen
+
+
+def test_serving_settles_the_heap_and_defers_collections_to_idle_time(
+    serving_start: dict[str, list[Any]],
+) -> None:
+    frozen, served = serving_start["run"]
     assert int(frozen) > 50_000
     assert served == "IdleCollections"  # its young collections wait for idle time
 
@@ -106,20 +121,10 @@ def test_a_reserve_the_machine_cannot_hold_is_cut_to_half_the_memory_available(
     assert heap.reserve(0, available=lambda: None) == 0  # nothing asked, nothing reserved
 
 
-def test_serving_reserves_memory_before_it_settles_the_heap() -> None:
-    probe = """
-import gc
-import uvicorn
-from gateway import cli, heap
-seen = []
-reserve = heap.reserve
-heap.reserve = lambda mb: (seen.append((mb, gc.get_freeze_count())), reserve(mb))
-uvicorn.run = lambda app, **kw: None
-cli.main(["demo", "--port", "0"])
-print(*seen[0])
-"""
-    out = _probe(probe)
-    megabytes, frozen = out.strip().splitlines()[-1].split()
+def test_serving_reserves_memory_before_it_settles_the_heap(
+    serving_start: dict[str, list[Any]],
+) -> None:
+    megabytes, frozen = serving_start["reserve"]
     assert int(megabytes) == Settings().heap_reserve_mb > 0
     assert int(frozen) == 0  # reserved first: what keeps the reserve is frozen with the app
 
