@@ -18,9 +18,12 @@ Rules used throughout:
   latency, or the vendor's rate limit when it binds (Toggl
   1 req/s, Hub Planner 2 req/s: k calls need ``(k - limit) / limit`` s of waiting first).
   Vendors are read concurrently, so a scenario's bound is the slowest vendor's.
-- lists that name the entries a page shows (the dashboard's) are in parallel in that bound, as
-  if the plan knew which entries would be shown; ``Bound.named_after`` is the path with them
-  asked once the entries are in, as a plan at the minimum calls must (reported next to it).
+- lists that name the entries a page shows (the dashboard's) are needed only for the entries
+  shown, which are known once the entries are in: a plan at the minimum calls asks them a round
+  trip after the entries (``Bound.named_after``), and that is the bound the acceptance is read
+  against (``Bound.at_minimum``). ``Bound.seconds`` puts them in parallel with the entries, as
+  only a plan knowing the answer before asking could: reported next to it, never reached at
+  the minimum calls.
 """
 
 from __future__ import annotations
@@ -127,6 +130,12 @@ class Bound:
     # (``seconds`` puts them in parallel, as only a plan knowing the answer could). None where
     # no list depends on them.
     named_after: float | None = None
+
+    @property
+    def at_minimum(self) -> float:
+        """The critical path of a plan spending the minimum calls: the lists naming the
+        entries shown asked once they are in, where there are such lists."""
+        return self.seconds if self.named_after is None else self.named_after
 
 
 # A question repeated within the response cache's freshness window (10 s by default): the
