@@ -142,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         ),
     ]
     # The verdict first, then how it was measured, then each figure's detail.
-    OUT.write_text("\n".join(header + acceptance.render(checks) + method + sections) + "\n")
+    verdict = acceptance.render(checks, acceptance.host_speed(loads))
+    OUT.write_text("\n".join(header + verdict + method + sections) + "\n")
     print(OUT.read_text())
 
 

@@ -26,6 +26,9 @@ THROUGHPUT_SHARE = 0.5
 # default pool: ~650 pages/s with a 330 ms p99 in the issue, a p99 of 800 ms here).
 STACK_PAGES = 2000.0
 STACK_P99_MS = 100.0
+# The issue's own baseline for a bare FastAPI JSON endpoint at 10 connections, on the machine
+# its time criteria were set on: the same endpoint in this run says how this host compares.
+REFERENCE_BARE_RPS = 7000.0
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,19 @@ def throughput_share(loads: Sequence[Sequence[throughput.Load]]) -> Check:
     )
 
 
+def host_speed(loads: Sequence[Sequence[throughput.Load]]) -> str:
+    """How this run's host compares with the machine the time criteria were set on."""
+    level = [i for run in loads for i in run if i.concurrency == THROUGHPUT_LEVEL]
+    bare = median_of((i for i in level if i.target == "bare FastAPI"), "rps")[0]
+    return (
+        "The time criteria were set on the issue's reference machine, where a bare FastAPI "
+        f"endpoint answers ~{REFERENCE_BARE_RPS:,.0f} requests/s at {THROUGHPUT_LEVEL} "
+        f"connections; the same endpoint in this run: {bare:,.0f} requests/s, "
+        f"{bare / REFERENCE_BARE_RPS:.0%} of it (wall times, the stack's pages/s and bulk "
+        "us/entry scale with the host's speed)."
+    )
+
+
 def stack_rate(figures: Sequence[Sequence[stack.StackFigure]]) -> Check:
     rate, p99 = median_of(
         (f for run in figures for f in run if f.network == stack.MEASURED),
@@ -135,7 +151,7 @@ def bulk_figures(figures: Sequence[bulk.Figure]) -> list[Check]:
     ]
 
 
-def render(checks: Sequence[Check]) -> list[str]:
+def render(checks: Sequence[Check], host: str) -> list[str]:
     missed = [c.criterion for c in checks if not c.met]
     verdict = "Every criterion is met." if not missed else f"Not met: {'; '.join(missed)}."
     return [
@@ -152,5 +168,7 @@ def render(checks: Sequence[Check]) -> list[str]:
         *(f"| {c.criterion} | {c.figure} | {'yes' if c.met else '**no**'} |" for c in checks),
         "",
         verdict,
+        "",
+        host,
         "",
     ]

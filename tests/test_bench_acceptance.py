@@ -34,7 +34,7 @@ def test_a_cold_scenario_past_its_bound_fails_and_the_verdict_names_it() -> None
     check = acceptance.cold_wall(rows)
     assert not check.met
     assert check.figure == "dashboard 1.10; month 1.22"
-    verdict = acceptance.render([check])
+    verdict = acceptance.render([check], "host")
     assert f"Not met: {check.criterion}." in verdict
     assert any(line.endswith("| **no** |") for line in verdict)
 
@@ -101,3 +101,8 @@ def test_bulk_judges_only_the_figures_with_a_bound() -> None:
         ("flat, compiled: at most 10 us/entry", True),
         ("peak RSS: at most 500 MB", False),
     ]
+
+
+def test_the_host_is_compared_with_the_machine_the_criteria_were_set_on() -> None:
+    runs = [[Load("bare FastAPI", 10, rps, 1.0, 2.0, 0, 0)] for rps in (2900.0, 3000.0, 3100.0)]
+    assert "in this run: 3,000 requests/s, 43% of it" in acceptance.host_speed(runs)
