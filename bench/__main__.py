@@ -296,13 +296,12 @@ def _hours(points: list[hours.Point] | None) -> list[str]:
     ]
     for p in points:
         above = "; ".join(f"{vendor} {what}" for vendor, what in p.above.items()) or "-"
-        bound = p.named_after or p.bound
         ahead = "-" if p.named_after is None else f"{p.bound:.3f} s"
         ahead_ratio = "-" if p.named_after is None else _ratio(p.seconds, p.bound)
         out.append(
             f"| {p.at} | {p.cold[0]} / {p.cold[1]} | {p.warm[0]} / {p.warm[1]} | {above} | "
-            f"{p.seconds:.3f} s | {bound:.3f} s | {_ratio(p.seconds, bound)} | {ahead} | "
-            f"{ahead_ratio} | {'; '.join(p.problems) or '-'} |"
+            f"{p.seconds:.3f} s | {p.at_minimum:.3f} s | {_ratio(p.seconds, p.at_minimum)} | "
+            f"{ahead} | {ahead_ratio} | {'; '.join(p.problems) or '-'} |"
         )
     if any(p.above for p in points):
         out += ["", *WINDOWS_GUESSED]

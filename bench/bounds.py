@@ -276,5 +276,5 @@ def combine(bounds: dict[str, Bound]) -> Bound:
     exact = all(b.exact for b in bounds.values())
     after = None
     if any(b.named_after is not None for b in bounds.values()):
-        after = max(b.seconds if b.named_after is None else b.named_after for b in bounds.values())
+        after = max(b.at_minimum for b in bounds.values())
     return Bound(calls, seconds, "sum of vendors; time: slowest vendor", exact, after)

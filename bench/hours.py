@@ -49,6 +49,11 @@ class Point:
     bound: float
     named_after: float | None
 
+    @property
+    def at_minimum(self) -> float:
+        """The cold wall time's bound at the minimum calls (``Bound.at_minimum``)."""
+        return self.bound if self.named_after is None else self.named_after
+
 
 def faketime_env(hours: int) -> dict[str, str] | None:
     """The environment that shifts a child's wall clock back ``hours``; None without

@@ -12,14 +12,10 @@ from bench.stack import StackFigure
 from bench.throughput import Load
 
 
-def _row(scenario: str, phase: str, calls: int, seconds: float, bound: Bound) -> Row:
-    return Row(scenario, phase, calls, bound, seconds)
-
-
 def test_a_dashboard_whose_lists_wait_for_the_entries_is_judged_against_that_path() -> None:
     # The lists naming the entries shown are known only once they are in: 0.15 s at the
     # minimum calls, 0.10 s for a plan that knew the entries before asking.
-    rows = [_row("dashboard", "cold", 10, 0.165, Bound(10, 0.10, "", True, 0.15))]
+    rows = [Row("dashboard", "cold", 10, Bound(10, 0.10, "", True, 0.15), 0.165)]
     check = acceptance.cold_wall(rows)
     assert check.met
     assert check.figure.startswith("dashboard 1.10 (1.65 against the 0.10 s")
@@ -27,9 +23,9 @@ def test_a_dashboard_whose_lists_wait_for_the_entries_is_judged_against_that_pat
 
 def test_a_cold_scenario_past_its_bound_fails_and_the_verdict_names_it() -> None:
     rows = [
-        _row("dashboard", "cold", 10, 0.11, Bound(10, 0.10, "")),
-        _row("month", "cold", 46, 0.55, Bound(46, 0.45, "")),
-        _row("month", "warm", 45, 0.90, Bound(45, 0.40, "")),  # warm is not judged
+        Row("dashboard", "cold", 10, Bound(10, 0.10, ""), 0.11),
+        Row("month", "cold", 46, Bound(46, 0.45, ""), 0.55),
+        Row("month", "warm", 45, Bound(45, 0.40, ""), 0.90),  # warm is not judged
     ]
     check = acceptance.cold_wall(rows)
     assert not check.met
@@ -41,9 +37,9 @@ def test_a_cold_scenario_past_its_bound_fails_and_the_verdict_names_it() -> None
 
 def test_calls_above_the_minimum_in_any_phase_fail() -> None:
     rows = [
-        _row("dashboard", "cold", 10, 0.1, Bound(10, 0.1, "")),
-        _row("dashboard", "warm", 9, 0.1, Bound(8, 0.05, "")),
-        _row("dashboard", "cached", 0, 0.0, Bound(0, 0.0, "")),
+        Row("dashboard", "cold", 10, Bound(10, 0.1, ""), 0.1),
+        Row("dashboard", "warm", 9, Bound(8, 0.05, ""), 0.1),
+        Row("dashboard", "cached", 0, Bound(0, 0.0, ""), 0.0),
     ]
     check = acceptance.calls(rows)
     assert not check.met
@@ -63,6 +59,15 @@ def test_the_hours_above_the_minimum_are_named() -> None:
     assert not check.met
     assert check.figure == "1 of 2 hours; above it: Sun 07:02 (hubstaff 5/3 (activities x3))"
     assert acceptance.hours_calls(points[:1]).met
+
+
+def test_an_hour_is_judged_against_its_path_at_the_minimum_calls() -> None:
+    def point(seconds: float, named_after: float | None) -> Point:
+        return Point(0, "Thu 16:00", (10, 10), (8, 8), {}, [], seconds, 0.10, named_after)
+
+    # 1.10x of the lists-after path (0.15 s), 1.65x of the path knowing the entries first.
+    assert acceptance.hours_wall([point(0.165, 0.15)]).met
+    assert not acceptance.hours_wall([point(0.165, None)]).met
 
 
 def test_the_stack_is_read_off_its_row_against_the_page_server_and_needs_a_bounded_p99() -> None:
