@@ -79,16 +79,22 @@ def hours_calls(points: Sequence[hours.Point]) -> Check:
     above = [p for p in points if p.cold[0] != p.cold[1] or p.warm[0] != p.warm[1]]
     figure = f"{len(points) - len(above)} of {len(points)} hours"
     if above:
-        named = (
-            f"{p.at} ({'; '.join(f'{v} {what}' for v, what in p.above.items())})" for p in above
-        )
-        figure += f"; above it: {', '.join(named)}"
+        figure += f"; above it: {', '.join(f'{p.at} ({_above(p)})' for p in above)}"
     return Check(
         f"Calls at the minimum, cold and warm, for the dashboard at {len(points)} hours of the "
         "week (bench/hours.py)",
         figure,
         not above,
     )
+
+
+def _above(point: hours.Point) -> str:
+    """What an hour spent above the minimum: the vendors cold (``Point.above``), and the warm
+    calls, which no vendor is named for."""
+    named = [f"{vendor} {what}" for vendor, what in point.above.items()]
+    if point.warm[0] != point.warm[1]:
+        named.append(f"warm {point.warm[0]}/{point.warm[1]}")
+    return "; ".join(named)
 
 
 def hours_wall(points: Sequence[hours.Point]) -> Check:

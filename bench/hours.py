@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bench import report
+from bench import bounds, report
 from bench.procs import simulators
 
 LATENCY_MS = 50.0
@@ -51,8 +51,8 @@ class Point:
 
     @property
     def at_minimum(self) -> float:
-        """The cold wall time's bound at the minimum calls (``Bound.at_minimum``)."""
-        return self.bound if self.named_after is None else self.named_after
+        """The cold wall time's bound at the minimum calls."""
+        return bounds.at_minimum(self.bound, self.named_after)
 
 
 def faketime_env(hours: int) -> dict[str, str] | None:

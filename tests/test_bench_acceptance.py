@@ -61,6 +61,13 @@ def test_the_hours_above_the_minimum_are_named() -> None:
     assert acceptance.hours_calls(points[:1]).met
 
 
+def test_an_hour_above_the_minimum_only_warm_says_so() -> None:
+    warm_only = Point(0, "Mon 09:00", (9, 9), (9, 8), {}, [], 0.11, 0.10, None)
+    check = acceptance.hours_calls([warm_only])
+    assert not check.met
+    assert check.figure == "0 of 1 hours; above it: Mon 09:00 (warm 9/8)"
+
+
 def test_an_hour_is_judged_against_its_path_at_the_minimum_calls() -> None:
     def point(seconds: float, named_after: float | None) -> Point:
         return Point(0, "Thu 16:00", (10, 10), (8, 8), {}, [], seconds, 0.10, named_after)
